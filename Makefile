@@ -1,0 +1,44 @@
+# Frontline: make run serves the map, make test checks everything.
+GO      ?= go
+BIN     := bin/frontline
+DB      ?= frontline.db
+ADDR    ?= :8080
+SHARED  ?= ../shared/data/deepstate
+
+.PHONY: run build static test test-go test-browser bench bench-import data clean
+
+## run: build everything and serve the map on $(ADDR) with the database $(DB)
+run: build
+	./$(BIN) serve --db $(DB) --addr $(ADDR)
+
+## build: the front-end packages from npm, then the binary (which embeds them)
+build: static
+	$(GO) build -o $(BIN) ./cmd/frontline
+
+static:
+	sh static/build.sh
+
+## test: vet, Go tests (real SQLite, real server), browser tests (real chromium)
+test: build test-go test-browser
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test ./...
+
+test-browser: build
+	FRONTLINE_BIN=$(CURDIR)/$(BIN) node --test static/test/
+
+## bench: Go benchmarks, then the import of every daily line in $(SHARED)
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(MAKE) bench-import
+
+bench-import: build
+	sh .ci/bench-import.sh $(BIN) $(SHARED)
+
+## data: regenerate the shipped boundary and line files under data/ (needs npm)
+data:
+	sh data/mkdata.sh
+
+clean:
+	rm -rf bin static/vendor/leaflet

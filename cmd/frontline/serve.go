@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/frontlinemap/frontline/data/sqlite"
+)
+
+// serveConfig is the configuration of the serve command.
+type serveConfig struct {
+	DB              string
+	Addr            string
+	ShutdownTimeout time.Duration
+}
+
+// Validate checks the configuration before anything is opened.
+func (c serveConfig) Validate() error {
+	if c.DB == "" {
+		return fmt.Errorf("%w: --db is empty", errUsage)
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("%w: --addr %q: want HOST:PORT, e.g. 127.0.0.1:8080 or :8080", errUsage, c.Addr)
+	}
+	if c.ShutdownTimeout <= 0 {
+		return fmt.Errorf("%w: --shutdown-timeout must be positive", errUsage)
+	}
+	return nil
+}
+
+func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", "serve [--db PATH] [--addr HOST:PORT]", stderr)
+	var cfg serveConfig
+	fs.StringVar(&cfg.DB, "db", envOr("FRONTLINE_DB", "frontline.db"), dbUsage)
+	fs.StringVar(&cfg.Addr, "addr", envOr("FRONTLINE_ADDR", "127.0.0.1:8080"), "listen address `HOST:PORT` (environment FRONTLINE_ADDR); port 0 picks a free port")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let in-flight requests finish on SIGTERM")
+	if rest, err := parseInterspersed(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return fmt.Errorf("%w: serve takes no arguments, got %q", errUsage, rest)
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+
+	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           newServer(db, logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	url := "http://" + ln.Addr().String() + "/"
+	fmt.Fprintf(stdout, "frontline: serving %s\n", url)
+	logger.Info("serving", "url", url, "db", cfg.DB)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}

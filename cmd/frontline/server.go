@@ -1,0 +1,254 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/frontlinemap/frontline/data"
+	"github.com/frontlinemap/frontline/data/sqlite"
+	"github.com/frontlinemap/frontline/static"
+)
+
+// server translates HTTP requests into store calls; it holds no geometry logic.
+type server struct {
+	db  *sqlite.DB
+	log *slog.Logger
+}
+
+// newServer returns the HTTP handler of frontline serve.
+func newServer(db *sqlite.DB, log *slog.Logger) http.Handler {
+	s := &server{db: db, log: log}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.RequestID())
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err.Error(), "stack", string(stack))
+			return err
+		}}))
+	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogRequestID: true, LogResponseSize: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			log.Info("request", "id", v.RequestID, "method", v.Method, "uri", v.URI, "status", v.Status,
+				"bytes", v.ResponseSize, "ms", float64(v.Latency.Microseconds())/1000)
+			return nil
+		},
+	}))
+
+	e.GET("/healthz", s.healthz)
+	api := e.Group("/api", s.cors)
+	api.GET("/boundaries", s.boundaries)
+	api.GET("/dates", s.dates)
+	api.GET("/control", s.control)
+	e.GET("/*", echo.WrapHandler(http.FileServer(http.FS(static.Files))))
+	return e
+}
+
+// cors lets other origins (newsroom pages) read the public GET API.
+func (s *server) cors(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Access-Control-Allow-Origin", "*")
+		return next(c)
+	}
+}
+
+// handleError is the one place where errors become HTTP statuses; internal
+// details go to the log, never to the client.
+func (s *server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, msg := http.StatusInternalServerError, "internal error"
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		status = he.Code
+		msg = fmt.Sprint(he.Message)
+	case errors.Is(err, data.ErrNotFound):
+		status, msg = http.StatusNotFound, err.Error()
+	case errors.Is(err, data.ErrInvalid):
+		status, msg = http.StatusBadRequest, err.Error()
+	default:
+		s.log.Error("request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID), "uri", c.Request().RequestURI, "err", err.Error())
+	}
+	if c.Request().Method == http.MethodHead {
+		c.NoContent(status)
+		return
+	}
+	c.JSON(status, map[string]string{"error": msg})
+}
+
+func (s *server) healthz(c echo.Context) error {
+	rev, err := s.db.Revision(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "revision": rev})
+}
+
+// fresh sets validators from the data revision and reports whether the
+// client's copy is current, in which case it has answered 304.
+func (s *server) fresh(c echo.Context) (bool, error) {
+	rev, err := s.db.Revision(c.Request().Context())
+	if err != nil {
+		return false, err
+	}
+	etag := `"r` + strconv.FormatInt(rev, 10) + `"`
+	h := c.Response().Header()
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "public, max-age=60, must-revalidate")
+	if match := c.Request().Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
+		return true, c.NoContent(http.StatusNotModified)
+	}
+	return false, nil
+}
+
+func (s *server) boundaries(c echo.Context) error {
+	kind := c.QueryParam("kind")
+	if kind != "" && kind != data.KindAdmin1 && kind != data.KindCountry {
+		return fmt.Errorf("%w: kind %q: want admin1 or country", data.ErrInvalid, kind)
+	}
+	bbox, err := parseBBox(c.QueryParam("bbox"))
+	if err != nil {
+		return err
+	}
+	if done, err := s.fresh(c); done || err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	var bs []data.Boundary
+	if bbox != nil {
+		bs, err = s.db.BoundariesWithin(ctx, kind, *bbox)
+	} else {
+		bs, err = s.db.Boundaries(ctx, kind)
+	}
+	if err != nil {
+		return err
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, b := range bs {
+		f := geojson.NewFeature(b.Geometry)
+		f.Properties = geojson.Properties{"iso": b.ISO, "name_en": b.NameEN, "name_uk": b.NameUK, "kind": b.Kind, "source": b.Source}
+		fc.Append(f)
+	}
+	return geoJSON(c, fc)
+}
+
+// dateJSON is one entry of GET /api/dates.
+type dateJSON struct {
+	Date        data.Date `json:"date"`
+	Source      string    `json:"source"`
+	Approximate bool      `json:"approximate"`
+	Note        string    `json:"note,omitempty"`
+	ImportedAt  string    `json:"imported_at"`
+}
+
+func (s *server) dates(c echo.Context) error {
+	if done, err := s.fresh(c); done || err != nil {
+		return err
+	}
+	infos, err := s.db.Dates(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Dates  []dateJSON `json:"dates"`
+		Latest data.Date  `json:"latest,omitempty"`
+	}{Dates: []dateJSON{}}
+	for _, d := range infos {
+		out.Dates = append(out.Dates, dateJSON{d.Date, d.Source, d.Approximate, d.Note, d.ImportedAt.Format("2006-01-02T15:04:05Z")})
+		out.Latest = d.Date
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *server) control(c echo.Context) error {
+	ctx := c.Request().Context()
+	bbox, err := parseBBox(c.QueryParam("bbox"))
+	if err != nil {
+		return err
+	}
+	date, err := s.resolveDate(c)
+	if err != nil {
+		return err
+	}
+	if done, err := s.fresh(c); done || err != nil {
+		return err
+	}
+	snap, err := s.db.Snapshot(ctx, date)
+	if err != nil {
+		return err
+	}
+	geom := snap.Geometry
+	if bbox != nil {
+		if geom, err = s.db.ControlWithin(ctx, date, *bbox); err != nil {
+			return err
+		}
+	}
+	f := geojson.NewFeature(geom)
+	f.Properties = geojson.Properties{
+		"date": snap.Date, "source": snap.Source, "approximate": snap.Approximate, "note": snap.Note,
+		"imported_at": snap.ImportedAt.Format("2006-01-02T15:04:05Z"),
+	}
+	fc := geojson.NewFeatureCollection()
+	fc.Append(f)
+	return geoJSON(c, fc)
+}
+
+// resolveDate reads ?date=, defaulting to the latest stored line.
+func (s *server) resolveDate(c echo.Context) (data.Date, error) {
+	if q := c.QueryParam("date"); q != "" {
+		return data.ParseDate(q)
+	}
+	dates, err := s.db.Dates(c.Request().Context())
+	if err != nil {
+		return "", err
+	}
+	if len(dates) == 0 {
+		return "", fmt.Errorf("no line of control is stored: %w", data.ErrNotFound)
+	}
+	return dates[len(dates)-1].Date, nil
+}
+
+// parseBBox parses "minlon,minlat,maxlon,maxlat"; empty means no box.
+func parseBBox(q string) (*orb.Bound, error) {
+	if q == "" {
+		return nil, nil
+	}
+	parts := strings.Split(q, ",")
+	if len(parts) != 4 {
+		return nil, fmt.Errorf("%w: bbox %q: want minlon,minlat,maxlon,maxlat", data.ErrInvalid, q)
+	}
+	var v [4]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || f != f {
+			return nil, fmt.Errorf("%w: bbox %q: %q is not a number", data.ErrInvalid, q, p)
+		}
+		v[i] = f
+	}
+	if v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 || v[0] > v[2] || v[1] > v[3] {
+		return nil, fmt.Errorf("%w: bbox %q: want -180 <= minlon <= maxlon <= 180 and -90 <= minlat <= maxlat <= 90", data.ErrInvalid, q)
+	}
+	return &orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
+}
+
+func geoJSON(c echo.Context, fc *geojson.FeatureCollection) error {
+	b, err := fc.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/geo+json", b)
+}
