@@ -51,6 +51,7 @@ func (e *InputError) Unwrap() error { return ErrInvalid }
 type Warning struct {
 	File    string
 	Feature int
+	Kind    string // the geo.FixKind of a repair, or "skipped"
 	Message string
 }
 
@@ -136,7 +137,7 @@ func DecodePolygons(name string, b []byte) ([]Feature, []Warning, error) {
 			return fail(index, "%v", err)
 		}
 		if skipped != "" {
-			warnings = append(warnings, Warning{File: name, Feature: index, Message: skipped})
+			warnings = append(warnings, Warning{File: name, Feature: index, Kind: "skipped", Message: skipped})
 		}
 		if mp == nil {
 			return nil
@@ -149,7 +150,7 @@ func DecodePolygons(name string, b []byte) ([]Feature, []Warning, error) {
 			return fail(index, "geometry cannot be repaired: %v", err)
 		}
 		for _, f := range fixes {
-			warnings = append(warnings, Warning{File: name, Feature: index, Message: "repaired: " + f.String()})
+			warnings = append(warnings, Warning{File: name, Feature: index, Kind: string(f.Kind), Message: "repaired: " + f.String()})
 		}
 		features = append(features, Feature{Index: index, Properties: props, Geometry: fixed})
 		return nil

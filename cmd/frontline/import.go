@@ -77,7 +77,7 @@ func importBoundariesCmd(ctx context.Context, args []string, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	printWarnings(stderr, rec.Warnings)
+	printWarnings(stderr, warnings, rec.Warnings)
 	fmt.Fprintf(stdout, "imported %s from %s (data revision %d)\n", plural(len(bounds), "boundary"), file, rec.Revision)
 	return nil
 }
@@ -143,7 +143,10 @@ func importControlCmd(ctx context.Context, args []string, stdout, stderr io.Writ
 	defer im.Rollback()
 
 	bar := newProgress(stderr, len(files), "importing")
-	var errs []error
+	var (
+		errs     []error
+		warnings []data.Warning
+	)
 	for i := range files {
 		r := <-results[i]
 		bar.Add(1)
@@ -157,6 +160,7 @@ func importControlCmd(ctx context.Context, args []string, stdout, stderr io.Writ
 		for _, w := range r.warnings {
 			im.Warn(w.String())
 		}
+		warnings = append(warnings, r.warnings...)
 		if err := im.PutSnapshot(ctx, r.snap, *replace); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", files[i].origin, err))
 		}
@@ -169,7 +173,7 @@ func importControlCmd(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	printWarnings(stderr, rec.Warnings)
+	printWarnings(stderr, warnings, rec.Warnings)
 	first, last := files[0].date, files[len(files)-1].date
 	span := string(first)
 	if last != first {
@@ -328,9 +332,38 @@ type silentJoin struct{ err error }
 func (s silentJoin) Error() string { return "" }
 func (s silentJoin) Unwrap() error { return s.err }
 
-func printWarnings(w io.Writer, warnings []string) {
-	for _, msg := range warnings {
-		fmt.Fprintf(w, "warning: %s\n", msg)
+// maxWarningsPerKind is how many warnings of one kind are printed one by
+// one; the rest are counted (all of them stay in the import log).
+const maxWarningsPerKind = 3
+
+// printWarnings prints the decoding warnings, summarising long runs of one
+// kind (every DeepStateMap file needs its rings reoriented, say), then the
+// store's own notes from the import log.
+func printWarnings(w io.Writer, decoded []data.Warning, logged []string) {
+	var kinds []string
+	byKind := map[string][]data.Warning{}
+	printed := map[string]bool{}
+	for _, d := range decoded {
+		if _, ok := byKind[d.Kind]; !ok {
+			kinds = append(kinds, d.Kind)
+		}
+		byKind[d.Kind] = append(byKind[d.Kind], d)
+		printed[d.String()] = true
+	}
+	for _, k := range kinds {
+		ws := byKind[k]
+		for i, d := range ws {
+			if i == maxWarningsPerKind {
+				fmt.Fprintf(w, "warning: ... and %d more %s warnings (all kept in the import log)\n", len(ws)-i, k)
+				break
+			}
+			fmt.Fprintf(w, "warning: %s\n", d)
+		}
+	}
+	for _, msg := range logged {
+		if !printed[msg] {
+			fmt.Fprintf(w, "warning: %s\n", msg)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/frontlinemap/frontline/data/sqlite"
@@ -69,7 +70,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	url := "http://" + ln.Addr().String() + "/"
+	url := "http://" + displayAddr(ln.Addr()) + "/"
 	fmt.Fprintf(stdout, "frontline: serving %s\n", url)
 	logger.Info("serving", "url", url, "db", cfg.DB)
 
@@ -89,4 +90,14 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// displayAddr names a listening address the way a browser can open it:
+// a wildcard host (":8080", "0.0.0.0", "::") becomes localhost.
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return a.String()
+	}
+	return net.JoinHostPort("localhost", strconv.Itoa(tcp.Port))
 }
