@@ -40,6 +40,7 @@ type Boundary struct {
 
 // SnapshotInfo describes one dated line of control without its geometry.
 type SnapshotInfo struct {
+	ID          int64 // the store's key; a replaced line gets a new one, so caches keyed on it never go stale
 	Date        Date
 	Source      string // who published the line, e.g. "DeepStateMap"
 	Note        string

@@ -5,6 +5,8 @@
 //	frontline import boundaries FILE.geojson [--code-prop P] [--name-prop P] [--name-uk-prop P] [--kind admin1|country] [--source TEXT]
 //	frontline import control FILE.geojson|DIR|URL ... [--date YYYY-MM-DD] --source TEXT [--note TEXT] [--replace]
 //	frontline dates  [--db PATH]
+//	frontline stats  --scenario ID [--date D] | --from D1 --to D2 [--format table|csv|json]
+//	frontline series [--oblast ISO] [--from D1] [--to D2] [--format table|csv|json]
 //
 // Every command takes --db PATH (default frontline.db, env FRONTLINE_DB); a
 // missing database is created and filled with the embedded defaults.
@@ -35,6 +37,9 @@ Usage:
   frontline import boundaries FILE.geojson [--code-prop P] [--name-prop P] [--name-uk-prop P] [--kind admin1|country] [--source TEXT]
   frontline import control FILE.geojson|DIR|URL ... [--date YYYY-MM-DD] --source TEXT [--note TEXT] [--replace]
   frontline dates  [--db PATH]
+  frontline stats  --scenario ID [--date YYYY-MM-DD] [--format table|csv|json]
+  frontline stats  --from YYYY-MM-DD --to YYYY-MM-DD [--format table|csv|json]
+  frontline series [--oblast ISO] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json]
 
 Every command takes --db PATH (default frontline.db, environment FRONTLINE_DB).
 A missing database is created and filled with the embedded default data.
@@ -84,6 +89,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("%w: unknown import %q (boundaries or control)", errUsage, args[1])
 	case "dates":
 		return datesCmd(ctx, args[1:], stdout, stderr)
+	case "stats":
+		return statsCmd(ctx, args[1:], stdout, stderr)
+	case "series":
+		return seriesCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -11,7 +11,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/frontlinemap/frontline/data/derive"
 	"github.com/frontlinemap/frontline/data/sqlite"
+	"github.com/frontlinemap/frontline/geo/scenario"
 )
 
 // serveConfig is the configuration of the serve command.
@@ -62,7 +64,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serve: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           newServer(db, logger),
+		Handler:           newServer(db, derive.New(db, scenario.Options{}), logger),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,

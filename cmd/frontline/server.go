@@ -14,19 +14,21 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/frontlinemap/frontline/data"
+	"github.com/frontlinemap/frontline/data/derive"
 	"github.com/frontlinemap/frontline/data/sqlite"
 	"github.com/frontlinemap/frontline/static"
 )
 
 // server translates HTTP requests into store calls; it holds no geometry logic.
 type server struct {
-	db  *sqlite.DB
-	log *slog.Logger
+	db      *sqlite.DB
+	derived *derive.Service
+	log     *slog.Logger
 }
 
 // newServer returns the HTTP handler of frontline serve.
-func newServer(db *sqlite.DB, log *slog.Logger) http.Handler {
-	s := &server{db: db, log: log}
+func newServer(db *sqlite.DB, derived *derive.Service, log *slog.Logger) http.Handler {
+	s := &server{db: db, derived: derived, log: log}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -51,6 +53,14 @@ func newServer(db *sqlite.DB, log *slog.Logger) http.Handler {
 	api.GET("/boundaries", s.boundaries)
 	api.GET("/dates", s.dates)
 	api.GET("/control", s.control)
+	api.GET("/scenarios", s.scenarios)
+	api.GET("/scenarios/:id", s.scenario)
+	api.GET("/scenarios/:id/layers/:layer", s.scenarioLayer)
+	api.GET("/change", s.change)
+	api.GET("/change.csv", s.change)
+	api.GET("/change/layers/:layer", s.changeLayer)
+	api.GET("/series", s.series)
+	api.GET("/series.csv", s.series)
 	e.GET("/*", echo.WrapHandler(http.FileServer(http.FS(static.Files))))
 	return e
 }
@@ -205,6 +215,19 @@ func (s *server) control(c echo.Context) error {
 	fc := geojson.NewFeatureCollection()
 	fc.Append(f)
 	return geoJSON(c, fc)
+}
+
+// optionalDate parses the query parameter name; empty means unset.
+func optionalDate(c echo.Context, name string) (data.Date, error) {
+	q := c.QueryParam(name)
+	if q == "" {
+		return "", nil
+	}
+	d, err := data.ParseDate(q)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", name, err)
+	}
+	return d, nil
 }
 
 // resolveDate reads ?date=, defaulting to the latest stored line.

@@ -18,7 +18,7 @@ import (
 // Dates lists the stored lines of control, oldest first, without geometry.
 func (db *DB) Dates(ctx context.Context) ([]data.SnapshotInfo, error) {
 	rows, err := db.sql.QueryContext(ctx, `
-		SELECT s.date, s.source, s.note, s.approximate, s.vertices, i.imported_at
+		SELECT s.id, s.date, s.source, s.note, s.approximate, s.vertices, i.imported_at
 		FROM snapshots s JOIN imports i ON i.id = s.import_id
 		ORDER BY s.date`)
 	if err != nil {
@@ -31,7 +31,7 @@ func (db *DB) Dates(ctx context.Context) ([]data.SnapshotInfo, error) {
 			s  data.SnapshotInfo
 			at string
 		)
-		if err := rows.Scan(&s.Date, &s.Source, &s.Note, &s.Approximate, &s.Vertices, &at); err != nil {
+		if err := rows.Scan(&s.ID, &s.Date, &s.Source, &s.Note, &s.Approximate, &s.Vertices, &at); err != nil {
 			return nil, fmt.Errorf("list dates: %w", err)
 		}
 		s.ImportedAt, _ = time.Parse(time.RFC3339, at)
@@ -49,9 +49,9 @@ func (db *DB) Snapshot(ctx context.Context, date data.Date) (data.Snapshot, erro
 		blob []byte
 	)
 	err := db.sql.QueryRowContext(ctx, `
-		SELECT s.date, s.source, s.note, s.approximate, s.vertices, i.imported_at, g.wkb
+		SELECT s.id, s.date, s.source, s.note, s.approximate, s.vertices, i.imported_at, g.wkb
 		FROM snapshots s JOIN imports i ON i.id = s.import_id JOIN snapshot_geoms g ON g.snapshot_id = s.id
-		WHERE s.date = ?`, date).Scan(&s.Date, &s.Source, &s.Note, &s.Approximate, &s.Vertices, &at, &blob)
+		WHERE s.date = ?`, date).Scan(&s.ID, &s.Date, &s.Source, &s.Note, &s.Approximate, &s.Vertices, &at, &blob)
 	if errors.Is(err, sql.ErrNoRows) {
 		return data.Snapshot{}, fmt.Errorf("control line for %s: %w", date, data.ErrNotFound)
 	}

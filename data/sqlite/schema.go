@@ -98,5 +98,58 @@ END;
 CREATE TRIGGER scenarios_delete AFTER DELETE ON scenarios BEGIN
 	UPDATE revision SET value = value + 1;
 END;
+`, // 2: caches of results derived from stored data (occupied area per unit,
+	// scenario outcomes, changes between dates). Rows go with the snapshots
+	// they were computed from; triggers drop them when boundaries or
+	// scenarios change, so a cache row is never stale.
+	`
+CREATE TABLE occupied (
+	snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+	iso         TEXT NOT NULL,
+	km2         REAL NOT NULL,
+	PRIMARY KEY (snapshot_id, iso)
+);
+-- A marker row per snapshot says its occupied areas are complete.
+CREATE TABLE occupied_done (
+	snapshot_id INTEGER PRIMARY KEY REFERENCES snapshots (id) ON DELETE CASCADE
+);
+
+CREATE TABLE derived (
+	key         TEXT NOT NULL,              -- "scenario:ID" or "change"
+	snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+	other_id    INTEGER NOT NULL DEFAULT 0, -- the earlier snapshot of a change, else 0
+	json        TEXT NOT NULL,              -- figures
+	PRIMARY KEY (key, snapshot_id, other_id)
+);
+CREATE TABLE derived_layers (
+	key         TEXT NOT NULL,
+	snapshot_id INTEGER NOT NULL,
+	other_id    INTEGER NOT NULL,
+	layer       TEXT NOT NULL,
+	wkb         BLOB NOT NULL,
+	PRIMARY KEY (key, snapshot_id, other_id, layer),
+	FOREIGN KEY (key, snapshot_id, other_id) REFERENCES derived (key, snapshot_id, other_id) ON DELETE CASCADE
+);
+CREATE TRIGGER snapshots_delete_changes AFTER DELETE ON snapshots BEGIN
+	DELETE FROM derived WHERE other_id = OLD.id;
+END;
+CREATE TRIGGER boundaries_insert_caches AFTER INSERT ON boundaries BEGIN
+	DELETE FROM occupied; DELETE FROM occupied_done; DELETE FROM derived;
+END;
+CREATE TRIGGER boundaries_update_caches AFTER UPDATE ON boundaries BEGIN
+	DELETE FROM occupied; DELETE FROM occupied_done; DELETE FROM derived;
+END;
+CREATE TRIGGER boundaries_delete_caches AFTER DELETE ON boundaries BEGIN
+	DELETE FROM occupied; DELETE FROM occupied_done; DELETE FROM derived;
+END;
+CREATE TRIGGER scenarios_insert_caches AFTER INSERT ON scenarios BEGIN
+	DELETE FROM derived WHERE key = 'scenario:' || NEW.id;
+END;
+CREATE TRIGGER scenarios_update_caches AFTER UPDATE ON scenarios BEGIN
+	DELETE FROM derived WHERE key = 'scenario:' || OLD.id OR key = 'scenario:' || NEW.id;
+END;
+CREATE TRIGGER scenarios_delete_caches AFTER DELETE ON scenarios BEGIN
+	DELETE FROM derived WHERE key = 'scenario:' || OLD.id;
+END;
 `,
 }
