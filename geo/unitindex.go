@@ -53,39 +53,49 @@ func NewUnitIndex(units map[string]orb.MultiPolygon) *UnitIndex {
 // point decides without an overlay. mp is not modified.
 func (ix *UnitIndex) AreaKm2(mp orb.MultiPolygon) (map[string]float64, error) {
 	out := map[string]float64{}
-	for _, p := range mp {
-		if len(p) == 0 || len(p[0]) == 0 {
-			continue
+	bounds := make([]orb.Bound, len(mp))
+	for j, p := range mp {
+		if len(p) > 0 {
+			bounds[j] = p.Bound()
 		}
-		pb := p.Bound()
-		var own float64 // area of p, computed at most once
-		for i, code := range ix.codes {
-			if !ix.bounds[i].Intersects(pb) {
+	}
+	own := make([]float64, len(mp)) // area of each polygon, computed at most once
+	for i, code := range ix.codes {
+		// The polygons crossing this unit's boundary go through one overlay
+		// together: one DCEL of the unit instead of one per polygon.
+		var crossing orb.MultiPolygon
+		for j, p := range mp {
+			if len(p) == 0 || len(p[0]) == 0 || !ix.bounds[i].Intersects(bounds[j]) {
 				continue
 			}
+			pb := bounds[j]
 			box := rtree.Box{MinX: pb.Min.X(), MinY: pb.Min.Y(), MaxX: pb.Max.X(), MaxY: pb.Max.Y()}
 			crossed := false
 			ix.edges[i].RangeSearch(box, func(int) error { crossed = true; return rtree.Stop })
-			if !crossed {
-				if planar.MultiPolygonContains(ix.units[i], p[0][0]) {
-					if own == 0 {
-						own = PolygonAreaKm2(p)
-					}
-					out[code] += own
-				}
+			if crossed {
+				crossing = append(crossing, p)
 				continue
 			}
-			g, err := sf.Intersection(sfPolygon(p).AsGeometry(), ix.sf[i])
-			if err != nil {
-				return nil, fmt.Errorf("area in %s: %w", code, err)
+			if planar.MultiPolygonContains(ix.units[i], p[0][0]) {
+				if own[j] == 0 {
+					own[j] = PolygonAreaKm2(p)
+				}
+				out[code] += own[j]
 			}
-			in, err := orbAreal(g)
-			if err != nil {
-				return nil, fmt.Errorf("area in %s: %w", code, err)
-			}
-			if a := AreaKm2(in); a > 0 {
-				out[code] += a
-			}
+		}
+		if len(crossing) == 0 {
+			continue
+		}
+		g, err := sf.Intersection(sfMultiPolygon(crossing).AsGeometry(), ix.sf[i])
+		if err != nil {
+			return nil, fmt.Errorf("area in %s: %w", code, err)
+		}
+		in, err := orbAreal(g)
+		if err != nil {
+			return nil, fmt.Errorf("area in %s: %w", code, err)
+		}
+		if a := AreaKm2(in); a > 0 {
+			out[code] += a
 		}
 	}
 	return out, nil
