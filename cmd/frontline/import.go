@@ -407,3 +407,76 @@ func datesCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	return nil
 }
+
+func importScenariosCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("import scenarios", "import scenarios FILE.json|DIR ... [--replace]", stderr)
+	dbPath := dbFlag(fs)
+	replace := fs.Bool("replace", false, "replace stored scenarios with the same ids")
+	targets, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(targets) == 0 {
+		return fmt.Errorf("%w: import scenarios needs a FILE.json or DIR", errUsage)
+	}
+	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, rev, err := importScenarios(ctx, db, targets, *replace)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %s from %s (data revision %d)\n", plural(n, "scenario"), strings.Join(targets, " "), rev)
+	return nil
+}
+
+// importScenarios stores the scenario files named by targets (files, or
+// directories of *.json) in one all-or-nothing import.
+func importScenarios(ctx context.Context, db *sqlite.DB, targets []string, replace bool) (n int, revision int64, err error) {
+	var files []string
+	for _, t := range targets {
+		info, err := os.Stat(t)
+		if err != nil {
+			return 0, 0, fmt.Errorf("import scenarios: %w", err)
+		}
+		if !info.IsDir() {
+			files = append(files, t)
+			continue
+		}
+		matches, _ := filepath.Glob(filepath.Join(t, "*.json"))
+		if len(matches) == 0 {
+			return 0, 0, fmt.Errorf("import scenarios: %w: directory %s holds no *.json file", data.ErrInvalid, t)
+		}
+		files = append(files, matches...)
+	}
+	im, err := db.BeginImport(ctx, "scenarios", strings.Join(targets, " "))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer im.Rollback()
+	seen := map[string]string{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return 0, 0, importFailed([]error{err})
+		}
+		sc, err := data.DecodeScenario(f, b)
+		if err != nil {
+			return 0, 0, importFailed([]error{err})
+		}
+		if prev, dup := seen[sc.ID]; dup {
+			return 0, 0, importFailed([]error{fmt.Errorf("%w: %s and %s both define scenario %s", data.ErrInvalid, prev, f, sc.ID)})
+		}
+		seen[sc.ID] = f
+		if err := im.PutScenario(ctx, sc, replace); err != nil {
+			return 0, 0, importFailed([]error{fmt.Errorf("%s: %w", f, err)})
+		}
+	}
+	rec, err := im.Commit(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	return len(files), rec.Revision, nil
+}

@@ -4,6 +4,7 @@
 //	frontline serve  [--db PATH] [--addr HOST:PORT]
 //	frontline import boundaries FILE.geojson [--code-prop P] [--name-prop P] [--name-uk-prop P] [--kind admin1|country] [--source TEXT]
 //	frontline import control FILE.geojson|DIR|URL ... [--date YYYY-MM-DD] --source TEXT [--note TEXT] [--replace]
+//	frontline import scenarios FILE.json|DIR ... [--replace]
 //	frontline dates  [--db PATH]
 //	frontline stats  --scenario ID [--date D] | --from D1 --to D2 [--format table|csv|json]
 //	frontline series [--oblast ISO] [--from D1] [--to D2] [--format table|csv|json]
@@ -33,9 +34,10 @@ func main() {
 const usage = `frontline: territorial control maps from SQLite
 
 Usage:
-  frontline serve  [--db PATH] [--addr HOST:PORT]
+  frontline serve  [--db PATH] [--addr HOST:PORT] [--scenarios DIR]
   frontline import boundaries FILE.geojson [--code-prop P] [--name-prop P] [--name-uk-prop P] [--kind admin1|country] [--source TEXT]
   frontline import control FILE.geojson|DIR|URL ... [--date YYYY-MM-DD] --source TEXT [--note TEXT] [--replace]
+  frontline import scenarios FILE.json|DIR ... [--replace]
   frontline dates  [--db PATH]
   frontline stats  --scenario ID [--date YYYY-MM-DD] [--format table|csv|json]
   frontline stats  --from YYYY-MM-DD --to YYYY-MM-DD [--format table|csv|json]
@@ -78,15 +80,17 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return serveCmd(ctx, args[1:], stdout, stderr)
 	case "import":
 		if len(args) < 2 {
-			return fmt.Errorf("%w: import what? (boundaries or control)", errUsage)
+			return fmt.Errorf("%w: import what? (boundaries, control or scenarios)", errUsage)
 		}
 		switch args[1] {
 		case "boundaries":
 			return importBoundariesCmd(ctx, args[2:], stdout, stderr)
 		case "control":
 			return importControlCmd(ctx, args[2:], stdout, stderr)
+		case "scenarios":
+			return importScenariosCmd(ctx, args[2:], stdout, stderr)
 		}
-		return fmt.Errorf("%w: unknown import %q (boundaries or control)", errUsage, args[1])
+		return fmt.Errorf("%w: unknown import %q (boundaries, control or scenarios)", errUsage, args[1])
 	case "dates":
 		return datesCmd(ctx, args[1:], stdout, stderr)
 	case "stats":

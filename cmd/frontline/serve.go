@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 
@@ -21,6 +22,7 @@ type serveConfig struct {
 	DB              string
 	Addr            string
 	ShutdownTimeout time.Duration
+	Scenarios       string // directory of scenario files loaded at start, or ""
 }
 
 // Validate checks the configuration before anything is opened.
@@ -42,6 +44,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var cfg serveConfig
 	fs.StringVar(&cfg.DB, "db", envOr("FRONTLINE_DB", "frontline.db"), dbUsage)
 	fs.StringVar(&cfg.Addr, "addr", envOr("FRONTLINE_ADDR", "127.0.0.1:8080"), "listen address `HOST:PORT` (environment FRONTLINE_ADDR); port 0 picks a free port")
+	fs.StringVar(&cfg.Scenarios, "scenarios", os.Getenv("FRONTLINE_SCENARIOS"), "`directory` of scenario files (*.json) to load at start, replacing stored ones with the same ids (environment FRONTLINE_SCENARIOS)")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let in-flight requests finish on SIGTERM")
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return err
@@ -58,6 +61,13 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
+	if cfg.Scenarios != "" {
+		n, _, err := importScenarios(ctx, db, []string{cfg.Scenarios}, true)
+		if err != nil {
+			return err
+		}
+		logger.Info("scenarios loaded", "dir", cfg.Scenarios, "files", n)
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

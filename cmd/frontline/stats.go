@@ -17,13 +17,14 @@ import (
 var outputFormats = []string{"table", "csv", "json"}
 
 func statsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("stats", "stats --scenario ID [--date D] | --from D1 --to D2 [--format table|csv|json]", stderr)
+	fs := newFlagSet("stats", "stats --scenario ID [--date D] | --from D1 --to D2 [--format table|csv|json] [--scenarios DIR]", stderr)
 	dbPath := dbFlag(fs)
 	id := fs.String("scenario", "", "scenario `id` (see GET /api/scenarios); with --date")
 	date := fs.String("date", "", "date of the line, `YYYY-MM-DD` (default the latest; a date without a line uses the nearest earlier one)")
 	from := fs.String("from", "", "first date of a change, `YYYY-MM-DD`")
 	to := fs.String("to", "", "last date of a change, `YYYY-MM-DD`")
 	format := fs.String("format", "table", "output `format`: table, csv or json")
+	scenarioDir := fs.String("scenarios", "", "`directory` of scenario files (*.json) to load first, replacing stored ones with the same ids")
 	sliver := fs.Float64("sliver-m", 0, "absorb transfers lying within this many `metres` of Ukraine's border and coast (default 2000)")
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return err
@@ -51,6 +52,11 @@ func statsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
+	if *scenarioDir != "" {
+		if _, _, err := importScenarios(ctx, db, []string{*scenarioDir}, true); err != nil {
+			return err
+		}
+	}
 	svc := derive.New(db, scenario.Options{SliverToleranceM: *sliver})
 	if change {
 		res, err := svc.Change(ctx, dates["--from"], dates["--to"])

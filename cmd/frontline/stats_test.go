@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestStatsCLI(t *testing.T) {
@@ -129,5 +133,82 @@ func TestServeScenarioAPI(t *testing.T) {
 				t.Errorf("Content-Disposition %q, want a download file name", resp.Header.Get("Content-Disposition"))
 			}
 		})
+	}
+}
+
+func TestImportScenarios(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "sc.db")
+	scenarios := filepath.Join(dir, "scenarios")
+	os.Mkdir(scenarios, 0o755)
+	write := func(name, rule string) string {
+		f := filepath.Join(scenarios, name)
+		os.WriteFile(f, []byte(`{"id":"`+strings.TrimSuffix(name, ".json")+`","title":"T","summary":"S","reported":"2025-08-20","sources":[{"publisher":"P","date":"2025-08-20"}],"rule":"`+rule+`"}`), 0o644)
+		return f
+	}
+	write("donbas-only.json", "control + oblast(UA-14, UA-09)")
+	code, stdout, stderr := cli(t, "import", "scenarios", scenarios, "--db", dbPath)
+	if code != 0 || !strings.Contains(stdout, "imported 1 scenario") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, stdout, _ = cli(t, "stats", "--scenario", "donbas-only", "--format", "csv", "--db", dbPath)
+	if code != 0 || !strings.Contains(stdout, "\nUA-14,Donetsk,") {
+		t.Errorf("stats of the imported scenario: exit %d\n%s", code, stdout)
+	}
+
+	before := checksumOf(t, dbPath)
+	tests := []struct {
+		name, file, rule string
+		args             []string
+		want             string
+	}{
+		{"same id again", "donbas-only.json", "control", nil, "a scenario with this id is already stored; replace it explicitly (--replace)"},
+		{"unknown oblast", "bad-code.json", "control + oblast(UA-99)", nil, "unknown oblast code UA-99"},
+		{"syntax error", "bad-syntax.json", "control + (oblast(UA-14)", nil, `at character 25: expected ")", found end of rule`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := write(tt.file, tt.rule)
+			defer func() {
+				if tt.file != "donbas-only.json" {
+					os.Remove(f)
+				}
+			}()
+			code, _, stderr := cli(t, append([]string{"import", "scenarios", f, "--db", dbPath}, tt.args...)...)
+			if code != 1 || !strings.Contains(stderr, tt.want) || !strings.Contains(stderr, "nothing was changed") {
+				t.Errorf("got exit %d, stderr %q; want 1 containing %q", code, stderr, tt.want)
+			}
+			if checksumOf(t, dbPath) != before {
+				t.Error("failed scenario import changed the database")
+			}
+		})
+	}
+	// With --replace the new rule wins.
+	if code, _, stderr := cli(t, "import", "scenarios", filepath.Join(scenarios, "donbas-only.json"), "--replace", "--db", dbPath); code != 0 {
+		t.Errorf("--replace: exit %d: %s", code, stderr)
+	}
+
+	// serve --scenarios loads a directory at start.
+	other := filepath.Join(dir, "more")
+	os.Mkdir(other, 0o755)
+	os.WriteFile(filepath.Join(other, "kherson-swap.json"), []byte(`{"id":"kherson-swap","title":"K","summary":"S","reported":"2025-08-20","sources":[],"rule":"control - oblast(UA-65)"}`), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &firstLine{c: make(chan string, 1)}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0", "--scenarios", other}, out, io.Discard)
+	}()
+	var base string
+	select {
+	case line := <-out.c:
+		base = strings.TrimSuffix(strings.TrimPrefix(line, "frontline: serving "), "/")
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	_, body := get(t, base+"/api/scenarios")
+	cancel()
+	<-done
+	if !strings.Contains(string(body), `"id":"kherson-swap"`) || !strings.Contains(string(body), `"id":"donbas-only"`) {
+		t.Errorf("scenarios %s lack kherson-swap or donbas-only", body)
 	}
 }

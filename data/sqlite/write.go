@@ -241,14 +241,20 @@ func (w *writer) putScenario(ctx context.Context, s data.Scenario, replace bool)
 			return fmt.Errorf("store scenario %s: %w: unknown oblast code %s in rule", s.ID, data.ErrInvalid, code)
 		}
 	}
-	if replace {
-		if _, err := w.tx.ExecContext(ctx, `DELETE FROM scenarios WHERE id = ?`, s.ID); err != nil {
-			return fmt.Errorf("store scenario %s: %w", s.ID, err)
-		}
-	}
 	def, err := json.Marshal(s)
 	if err != nil {
 		return fmt.Errorf("store scenario %s: %w", s.ID, err)
+	}
+	if replace {
+		// Loading the same file again changes nothing, so caches survive restarts with --scenarios.
+		var stored string
+		err := w.tx.QueryRowContext(ctx, `SELECT json FROM scenarios WHERE id = ? AND builtin = ?`, s.ID, s.Builtin).Scan(&stored)
+		if err == nil && stored == string(def) {
+			return nil
+		}
+		if _, err := w.tx.ExecContext(ctx, `DELETE FROM scenarios WHERE id = ?`, s.ID); err != nil {
+			return fmt.Errorf("store scenario %s: %w", s.ID, err)
+		}
 	}
 	_, err = w.tx.ExecContext(ctx, `INSERT INTO scenarios (id, builtin, json, import_id) VALUES (?, ?, ?, ?)`, s.ID, s.Builtin, string(def), w.importID)
 	if isConstraint(err) {
