@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/paulmach/orb"
-	sf "github.com/peterstace/simplefeatures/geom"
 )
 
 // Repair returns a valid MultiPolygon (OGC simple-features validity, outer
@@ -216,8 +215,10 @@ func rebuildInvalid(polys orb.MultiPolygon, rep *report) ([]part, error) {
 
 // mergeOverlaps unions every group of polygons that overlap or share
 // boundary segments (directly or through others) and returns the polygons
-// with each group replaced, at the place of its first member, by the
-// canonical union. Polygons must be valid on their own.
+// with each group replaced, at the place of its first member, by their
+// union, canonical and without the vertices the overlay adds in the middle
+// of straight edges (unionTree; a hole of one member that others cover is
+// filled). Polygons must be valid on their own.
 func mergeOverlaps(parts []part, rep *report) ([]part, error) {
 	mp := make(orb.MultiPolygon, len(parts))
 	for i, pt := range parts {
@@ -264,19 +265,14 @@ func mergeOverlaps(parts []part, rep *report) ([]part, error) {
 		if g[0] != i {
 			continue // emitted with the group's first member
 		}
-		members := make([]sf.Geometry, len(g))
+		members := make([]orb.MultiPolygon, len(g))
 		for k, idx := range g {
-			members[k] = sfPolygon(mp[idx]).AsGeometry()
+			members[k] = orb.MultiPolygon{mp[idx]}
 		}
-		u, err := sf.UnionMany(members)
+		merged, err := unionTree(members)
 		if err != nil {
 			return nil, fmt.Errorf("merge polygons %v: %w", g, err)
 		}
-		merged, err := orbAreal(u)
-		if err != nil {
-			return nil, fmt.Errorf("merge polygons %v: %w", g, err)
-		}
-		merged = canonical(merged)
 		rep.mergedIn += len(g)
 		rep.mergedN += len(merged)
 		for _, q := range merged {

@@ -249,3 +249,54 @@ func TestFixString(t *testing.T) {
 		})
 	}
 }
+
+// TestRepairMergeFillsCoveredHole: overlapping polygons of one MultiPolygon
+// are merged, and a hole of one that another covers is filled, whatever the
+// order of the polygons (simplefeatures' UnionMany kept such a hole).
+func TestRepairMergeFillsCoveredHole(t *testing.T) {
+	sq := func(x0, y0, x1, y1 float64) orb.Ring {
+		return orb.Ring{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}
+	}
+	withHole := orb.Polygon{sq(0, 0, 10, 10), reversed(sq(4, 4, 6, 6))}
+	for _, tc := range []struct {
+		name      string
+		in        orb.MultiPolygon
+		wantArea  float64
+		wantPolys int
+		wantHoles int
+		wantFixes map[FixKind]int
+	}{
+		{"cover after", orb.MultiPolygon{withHole, {sq(3, 3, 7, 7)}}, 100, 1, 0, map[FixKind]int{FixOverlap: 2}},
+		{"cover first", orb.MultiPolygon{{sq(3, 3, 7, 7)}, withHole}, 100, 1, 0, map[FixKind]int{FixOverlap: 2}},
+		// The hole is covered by two polygons that each cover half of it
+		// and overlap the shell; a third one, apart, is untouched.
+		{"cover in two halves", orb.MultiPolygon{{sq(3, 3, 5, 7)}, {sq(20, 0, 21, 1)}, withHole, {sq(5, 3, 7, 7)}}, 101, 2, 0, map[FixKind]int{FixOverlap: 3}},
+		// A cover that fills only part of the hole leaves the rest of it.
+		{"hole partly covered", orb.MultiPolygon{withHole, {sq(3, 3, 5, 7)}}, 98, 1, 1, map[FixKind]int{FixOverlap: 2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, fixes, err := Repair(tc.in)
+			if err != nil {
+				t.Fatalf("Repair: %v", err)
+			}
+			if err := Validate(got); err != nil {
+				t.Errorf("Validate(result): %v", err)
+			}
+			holes := 0
+			for _, p := range got {
+				holes += len(p) - 1
+			}
+			if a := planarArea(got); a != tc.wantArea || len(got) != tc.wantPolys || holes != tc.wantHoles {
+				t.Errorf("got %v: area %g, %d polygons, %d holes; want area %g exactly, %d polygons, %d holes",
+					got, a, len(got), holes, tc.wantArea, tc.wantPolys, tc.wantHoles)
+			}
+			gotFixes := map[FixKind]int{}
+			for _, f := range fixes {
+				gotFixes[f.Kind] = f.Count
+			}
+			if !reflect.DeepEqual(gotFixes, tc.wantFixes) {
+				t.Errorf("fixes: got %v, want %v", fixes, tc.wantFixes)
+			}
+		})
+	}
+}

@@ -349,64 +349,20 @@ func wrapOp(op Op, err error) error {
 
 // union returns the union of the non-empty operands: nil when all are
 // empty, the operand itself (shared, not copied) when only one is not.
-//
-// geo.Union rests on simplefeatures' UnionMany, which in v0.50.0 keeps a
-// hole of one operand that lies strictly inside a polygon of another (a
-// control area with a Ukrainian-held pocket, unioned with the oblast around
-// it, keeps the pocket; see TestUnionHoleCoveredByOtherOperand). It handles
-// operands that meet only along edges, so the operands without holes are
-// unioned at once and those with holes are added one at a time, each first
-// cut out of what was gathered so far.
 func union(mps ...orb.MultiPolygon) (orb.MultiPolygon, error) {
-	var plain, holed []orb.MultiPolygon
+	var nonEmpty []orb.MultiPolygon
 	for _, mp := range mps {
-		switch {
-		case len(mp) == 0:
-		case hasHoles(mp):
-			holed = append(holed, mp)
-		default:
-			plain = append(plain, mp)
+		if len(mp) > 0 {
+			nonEmpty = append(nonEmpty, mp)
 		}
 	}
-	var acc orb.MultiPolygon
-	switch len(plain) {
+	switch len(nonEmpty) {
 	case 0:
+		return nil, nil
 	case 1:
-		acc = plain[0]
-	default:
-		var err error
-		if acc, err = geo.Union(plain...); err != nil {
-			return nil, err
-		}
+		return nonEmpty[0], nil
 	}
-	for _, next := range holed {
-		if len(acc) == 0 {
-			acc = next
-			continue
-		}
-		rest, err := geo.Difference(acc, next)
-		if err != nil {
-			return nil, err
-		}
-		if len(rest) == 0 {
-			acc = next
-			continue
-		}
-		if acc, err = geo.Union(rest, next); err != nil {
-			return nil, err
-		}
-	}
-	return acc, nil
-}
-
-// hasHoles reports whether some polygon of mp has an interior ring.
-func hasHoles(mp orb.MultiPolygon) bool {
-	for _, p := range mp {
-		if len(p) > 1 {
-			return true
-		}
-	}
-	return false
+	return geo.Union(nonEmpty...)
 }
 
 // sameSlice reports whether a and b are the same non-empty slice.
