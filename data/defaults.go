@@ -2,6 +2,7 @@ package data
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
@@ -95,4 +96,46 @@ func decodeEmbedded(name string) ([]Feature, error) {
 		return nil, fmt.Errorf("embedded: %w", err)
 	}
 	return features, nil
+}
+
+// City is a labelled place of the shipped city list.
+type City struct {
+	NameEN, NameUK string
+	PopClass       int    // 1: capital or over 1 M, 2: over 250k, 3: over 50k, 4: smaller
+	Oblast         string // ISO code
+	Lon, Lat       float64
+}
+
+// Cities decodes the shipped city list (data/cities.geojson).
+func Cities() ([]City, error) {
+	b, err := embedded.ReadFile("cities.geojson")
+	if err != nil {
+		return nil, err
+	}
+	var fc struct {
+		Features []struct {
+			Geometry struct {
+				Coordinates []float64 `json:"coordinates"`
+			} `json:"geometry"`
+			Properties struct {
+				NameEN   string `json:"name_en"`
+				NameUK   string `json:"name_uk"`
+				PopClass int    `json:"pop_class"`
+				Oblast   string `json:"oblast"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(b, &fc); err != nil {
+		return nil, fmt.Errorf("embedded cities.geojson: %w", err)
+	}
+	out := make([]City, 0, len(fc.Features))
+	for i, f := range fc.Features {
+		if len(f.Geometry.Coordinates) < 2 || f.Properties.NameEN == "" {
+			return nil, fmt.Errorf("embedded cities.geojson: feature %d: needs a point and name_en", i)
+		}
+		p := f.Properties
+		out = append(out, City{NameEN: p.NameEN, NameUK: p.NameUK, PopClass: p.PopClass, Oblast: p.Oblast,
+			Lon: f.Geometry.Coordinates[0], Lat: f.Geometry.Coordinates[1]})
+	}
+	return out, nil
 }

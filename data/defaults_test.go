@@ -57,3 +57,18 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("got %d scenarios, want 4", len(d.Scenarios))
 	}
 }
+
+func TestCities(t *testing.T) {
+	cities, err := Cities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cities) < 30 {
+		t.Errorf("got %d cities, want at least 30", len(cities))
+	}
+	for _, c := range cities {
+		if c.PopClass < 1 || c.PopClass > 4 || c.Lon < 22 || c.Lon > 41 || c.Lat < 44 || c.Lat > 53 {
+			t.Errorf("%s: class %d at %.2f,%.2f, want class 1..4 inside Ukraine's box", c.NameEN, c.PopClass, c.Lon, c.Lat)
+		}
+	}
+}
