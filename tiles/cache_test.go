@@ -1,0 +1,71 @@
+package tiles
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+func TestCacheEvictsLeastRecentlyUsed(t *testing.T) {
+	c := NewCache(10)
+	render := func(s string) func() ([]byte, error) { return func() ([]byte, error) { return []byte(s), nil } }
+	c.GetOrRender("a", render("aaaa"))
+	c.GetOrRender("b", render("bbbb"))
+	c.Get("a") // a is now more recent than b
+	c.GetOrRender("c", render("cccc"))
+	if _, ok := c.Get("b"); ok {
+		t.Error("b still cached, want it evicted as least recently used")
+	}
+	for _, k := range []string{"a", "c"} {
+		if _, ok := c.Get(k); !ok {
+			t.Errorf("%s evicted, want kept", k)
+		}
+	}
+	s := c.Stats()
+	if s.Bytes != 8 || s.Entries != 2 || s.Evictions != 1 {
+		t.Errorf("got %+v, want 8 bytes in 2 entries after 1 eviction", s)
+	}
+	c.GetOrRender("huge", render("0123456789abc"))
+	if _, ok := c.Get("huge"); ok {
+		t.Error("an entry over the whole budget was cached")
+	}
+}
+
+func TestCacheRendersOnceForConcurrentRequests(t *testing.T) {
+	c := NewCache(1 << 20)
+	var calls atomic.Int32
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b, err := c.GetOrRender("k", func() ([]byte, error) {
+				calls.Add(1)
+				<-release
+				return []byte("tile"), nil
+			})
+			if err != nil || string(b) != "tile" {
+				t.Errorf("got %q, %v", b, err)
+			}
+		}()
+	}
+	close(release)
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Errorf("rendered %d times, want 1", n)
+	}
+}
+
+func TestCacheDoesNotKeepErrors(t *testing.T) {
+	c := NewCache(100)
+	boom := errors.New("boom")
+	if _, err := c.GetOrRender("k", func() ([]byte, error) { return nil, boom }); !errors.Is(err, boom) {
+		t.Fatalf("got %v, want boom", err)
+	}
+	b, err := c.GetOrRender("k", func() ([]byte, error) { return []byte("ok"), nil })
+	if err != nil || string(b) != "ok" {
+		t.Errorf("after an error: got %q, %v; want a fresh render", b, err)
+	}
+}
