@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/frontlinemap/frontline/data/derive"
@@ -23,6 +24,8 @@ type serveConfig struct {
 	Addr            string
 	ShutdownTimeout time.Duration
 	Scenarios       string // directory of scenario files loaded at start, or ""
+	PublicURL       string // origin for URLs in TileJSON, or "" to use the request's
+	TileCacheMB     int
 }
 
 // Validate checks the configuration before anything is opened.
@@ -32,6 +35,12 @@ func (c serveConfig) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("%w: --addr %q: want HOST:PORT, e.g. 127.0.0.1:8080 or :8080", errUsage, c.Addr)
+	}
+	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
+		return fmt.Errorf("%w: --public-url %q: want http(s)://host[:port]", errUsage, c.PublicURL)
+	}
+	if c.TileCacheMB < 0 {
+		return fmt.Errorf("%w: --tile-cache-mb must not be negative", errUsage)
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("%w: --shutdown-timeout must be positive", errUsage)
@@ -45,6 +54,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.DB, "db", envOr("FRONTLINE_DB", "frontline.db"), dbUsage)
 	fs.StringVar(&cfg.Addr, "addr", envOr("FRONTLINE_ADDR", "127.0.0.1:8080"), "listen address `HOST:PORT` (environment FRONTLINE_ADDR); port 0 picks a free port")
 	fs.StringVar(&cfg.Scenarios, "scenarios", os.Getenv("FRONTLINE_SCENARIOS"), "`directory` of scenario files (*.json) to load at start, replacing stored ones with the same ids (environment FRONTLINE_SCENARIOS)")
+	fs.StringVar(&cfg.PublicURL, "public-url", os.Getenv("FRONTLINE_PUBLIC_URL"), "public origin for tile URLs in TileJSON, e.g. https://maps.example.org (environment FRONTLINE_PUBLIC_URL; default: from each request, honouring X-Forwarded-Proto/-Host)")
+	fs.IntVar(&cfg.TileCacheMB, "tile-cache-mb", 256, "memory budget of the tile cache in `MiB`")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let in-flight requests finish on SIGTERM")
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return err
@@ -69,12 +80,17 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		logger.Info("scenarios loaded", "dir", cfg.Scenarios, "files", n)
 	}
 
+	derived := derive.New(db, scenario.Options{})
+	ts, err := newTileServer(db, derived, int64(cfg.TileCacheMB)<<20)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           newServer(db, derive.New(db, scenario.Options{}), logger),
+		Handler:           newServer(db, derived, ts, cfg.PublicURL, logger),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -21,14 +21,16 @@ import (
 
 // server translates HTTP requests into store calls; it holds no geometry logic.
 type server struct {
-	db      *sqlite.DB
-	derived *derive.Service
-	log     *slog.Logger
+	db        *sqlite.DB
+	derived   *derive.Service
+	tiles     *tileServer
+	publicURL string // origin for URLs in TileJSON, "" to take it from each request
+	log       *slog.Logger
 }
 
 // newServer returns the HTTP handler of frontline serve.
-func newServer(db *sqlite.DB, derived *derive.Service, log *slog.Logger) http.Handler {
-	s := &server{db: db, derived: derived, log: log}
+func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL string, log *slog.Logger) http.Handler {
+	s := &server{db: db, derived: derived, tiles: ts, publicURL: strings.TrimSuffix(publicURL, "/"), log: log}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -61,6 +63,11 @@ func newServer(db *sqlite.DB, derived *derive.Service, log *slog.Logger) http.Ha
 	api.GET("/change/layers/:layer", s.changeLayer)
 	api.GET("/series", s.series)
 	api.GET("/series.csv", s.series)
+	// Not a group: a group with middleware and prefix "" would claim every
+	// unmatched path, the static files' included.
+	e.GET("/tiles.json", s.tilesets, s.cors)
+	e.GET("/tiles/:file", s.tileJSON, s.cors)
+	e.GET("/tiles/:id/:version/:z/:x/:y", s.tile, s.cors)
 	e.GET("/*", echo.WrapHandler(http.FileServer(http.FS(static.Files))))
 	return e
 }

@@ -1,0 +1,351 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/paulmach/orb"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/frontlinemap/frontline/data"
+	"github.com/frontlinemap/frontline/data/derive"
+	"github.com/frontlinemap/frontline/data/sqlite"
+	"github.com/frontlinemap/frontline/tiles"
+)
+
+// Tile formats.
+const (
+	formatPNG = "png"
+	formatMVT = "mvt"
+)
+
+// tileServer answers tile and TileJSON requests: it turns stored and derived
+// layers into prepared tile sources (kept per tileset version) and renders
+// tiles through a byte-budgeted cache.
+type tileServer struct {
+	db      *sqlite.DB
+	derived *derive.Service
+	cache   *tiles.Cache
+	style   tiles.Style // overlays: transparent background
+	base    tiles.Style // the base map: sea-coloured background
+	flight  singleflight.Group
+	cities  []data.City
+
+	srcMu   sync.Mutex
+	srcs    map[string]*tiles.Source // prepared sources by tileset version
+	srcKeys []string                 // oldest first, for eviction
+}
+
+// maxSources bounds the prepared sources kept in memory (one per tileset,
+// date and revision in use).
+const maxSources = 24
+
+func newTileServer(db *sqlite.DB, derived *derive.Service, cacheBytes int64) (*tileServer, error) {
+	cities, err := data.Cities()
+	if err != nil {
+		return nil, err
+	}
+	base := tiles.DefaultStyle(false)
+	base.Background = tiles.DefaultPalette(false).Sea
+	return &tileServer{db: db, derived: derived, cache: tiles.NewCache(cacheBytes), style: tiles.DefaultStyle(false), base: base,
+		srcs: map[string]*tiles.Source{}, cities: cities}, nil
+}
+
+// tilesetKind splits a tileset id into its kind and, for scenarios, the scenario id.
+func tilesetKind(id string) (kind, scenarioID string, err error) {
+	switch {
+	case id == "base" || id == "control" || id == "diff":
+		return id, "", nil
+	case strings.HasPrefix(id, "scenario-") && len(id) > len("scenario-"):
+		return "scenario", strings.TrimPrefix(id, "scenario-"), nil
+	}
+	return "", "", fmt.Errorf("unknown tileset %q (want base, control, diff or scenario-ID): %w", id, data.ErrNotFound)
+}
+
+// version is what a tile URL pins: the data revision and, for dated
+// tilesets, the date(s) of the line(s) drawn.
+type version struct {
+	Revision int64
+	Date     data.Date // control and scenario tilesets
+	From, To data.Date // diff
+}
+
+func (v version) String() string {
+	r := "r" + strconv.FormatInt(v.Revision, 10)
+	switch {
+	case v.From != "":
+		return string(v.From) + "_" + string(v.To) + "." + r
+	case v.Date != "":
+		return string(v.Date) + "." + r
+	}
+	return r
+}
+
+// parseVersion parses the version part of a tile path for tileset kind.
+func parseVersion(kind, s string) (version, error) {
+	var v version
+	dates, rev, ok := strings.Cut(s, ".r")
+	if kind == "base" {
+		rev, ok = strings.CutPrefix(s, "r")
+		dates = ""
+	}
+	n, err := strconv.ParseInt(rev, 10, 64)
+	if !ok || err != nil || n <= 0 {
+		return v, fmt.Errorf("%w: tile version %q: want %s", data.ErrInvalid, s, versionForm(kind))
+	}
+	v.Revision = n
+	switch kind {
+	case "base":
+	case "diff":
+		from, to, ok := strings.Cut(dates, "_")
+		if !ok {
+			return v, fmt.Errorf("%w: tile version %q: want %s", data.ErrInvalid, s, versionForm(kind))
+		}
+		if v.From, err = data.ParseDate(from); err != nil {
+			return v, err
+		}
+		if v.To, err = data.ParseDate(to); err != nil {
+			return v, err
+		}
+	default:
+		if v.Date, err = data.ParseDate(dates); err != nil {
+			return v, err
+		}
+	}
+	return v, nil
+}
+
+func versionForm(kind string) string {
+	switch kind {
+	case "base":
+		return "rREVISION"
+	case "diff":
+		return "FROM_TO.rREVISION (dates YYYY-MM-DD)"
+	}
+	return "YYYY-MM-DD.rREVISION"
+}
+
+// resolved is a tileset version with what TileJSON reports about it.
+type resolved struct {
+	version
+	AsOfNote    string
+	Source      string
+	Approximate bool
+}
+
+// resolve finds the version a TileJSON request means: the current revision
+// and the lines in force on the requested dates (latest by default).
+func (ts *tileServer) resolve(ctx context.Context, kind string, date, from, to data.Date) (resolved, error) {
+	var r resolved
+	rev, err := ts.db.Revision(ctx)
+	if err != nil {
+		return r, err
+	}
+	r.Revision = rev
+	switch kind {
+	case "base":
+		return r, nil
+	case "diff":
+		dates, err := ts.db.Dates(ctx)
+		if err != nil {
+			return r, err
+		}
+		if len(dates) == 0 {
+			return r, fmt.Errorf("no line of control is stored: %w", data.ErrNotFound)
+		}
+		if from == "" {
+			from = dates[0].Date
+			if len(dates) > 1 {
+				from = dates[len(dates)-2].Date
+			}
+		}
+		s1, err := ts.db.ResolveSnapshot(ctx, from)
+		if err != nil {
+			return r, err
+		}
+		s2, err := ts.db.ResolveSnapshot(ctx, to)
+		if err != nil {
+			return r, err
+		}
+		r.From, r.To = s1.Date, s2.Date
+		r.Source = s2.Source
+		r.Approximate = s1.Approximate || s2.Approximate
+		if (from != "" && s1.Date != from) || (to != "" && s2.Date != to) {
+			r.AsOfNote = fmt.Sprintf("requested %s..%s; no line on a requested date, so the nearest earlier lines are drawn", from, to)
+		}
+		return r, nil
+	}
+	s, err := ts.db.ResolveSnapshot(ctx, date)
+	if err != nil {
+		return r, err
+	}
+	r.Date, r.Source, r.Approximate = s.Date, s.Source, s.Approximate
+	if date != "" && date != s.Date {
+		r.AsOfNote = fmt.Sprintf("no line for %s; the nearest earlier line, %s, is drawn", date, s.Date)
+	}
+	return r, nil
+}
+
+// source returns the prepared tile source of a tileset version, building it
+// once (layers in lon/lat from the store and the derived-results caches).
+func (ts *tileServer) source(ctx context.Context, id, kind, scenarioID string, v version) (*tiles.Source, error) {
+	key := id + "/" + v.String()
+	ts.srcMu.Lock()
+	src, ok := ts.srcs[key]
+	ts.srcMu.Unlock()
+	if ok {
+		return src, nil
+	}
+	got, err, _ := ts.flight.Do(key, func() (any, error) {
+		layers, err := ts.layers(ctx, kind, scenarioID, v)
+		if err != nil {
+			return nil, err
+		}
+		src := tiles.NewSource(layers)
+		ts.srcMu.Lock()
+		if len(ts.srcKeys) >= maxSources {
+			delete(ts.srcs, ts.srcKeys[0])
+			ts.srcKeys = ts.srcKeys[1:]
+		}
+		ts.srcs[key] = src
+		ts.srcKeys = append(ts.srcKeys, key)
+		ts.srcMu.Unlock()
+		return src, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return got.(*tiles.Source), nil
+}
+
+// layers gathers a tileset's layers in drawing order.
+func (ts *tileServer) layers(ctx context.Context, kind, scenarioID string, v version) ([]tiles.Layer, error) {
+	switch kind {
+	case "base":
+		return ts.baseLayers(ctx)
+	case "diff":
+		var out []tiles.Layer
+		for _, name := range []string{derive.LayerGained, derive.LayerLost} {
+			g, res, err := ts.derived.ChangeLayer(ctx, v.From, v.To, name)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, oneFeature(name, g, map[string]any{"from": string(res.From.Date), "to": string(res.To.Date)}))
+		}
+		return out, nil
+	case "control":
+		return ts.scenarioLayers(ctx, "current", v.Date, []string{derive.LayerControl, derive.LayerLine}, nil)
+	}
+	current, _, err := ts.derived.ScenarioLayer(ctx, "current", v.Date, derive.LayerLine)
+	if err != nil {
+		return nil, err
+	}
+	extra := oneFeature("current_line", current, map[string]any{"date": string(v.Date)})
+	return ts.scenarioLayers(ctx, scenarioID, v.Date,
+		[]string{derive.LayerRussia, derive.LayerToRussia, derive.LayerToUkraine, derive.LayerLine}, &extra)
+}
+
+func (ts *tileServer) scenarioLayers(ctx context.Context, scenarioID string, date data.Date, names []string, extra *tiles.Layer) ([]tiles.Layer, error) {
+	var out []tiles.Layer
+	for _, name := range names {
+		g, res, err := ts.derived.ScenarioLayer(ctx, scenarioID, date, name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, oneFeature(name, g, map[string]any{
+			"date": string(res.AsOf), "source": res.Line.Source, "approximate": res.Line.Approximate,
+		}))
+	}
+	if extra != nil {
+		out = append(out, *extra)
+	}
+	return out, nil
+}
+
+func (ts *tileServer) baseLayers(ctx context.Context) ([]tiles.Layer, error) {
+	bs, err := ts.db.Boundaries(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	countries := tiles.Layer{Name: "countries"}
+	oblasts := tiles.Layer{Name: "oblasts"}
+	for _, b := range bs {
+		f := tiles.Feature{Geometry: b.Geometry, Properties: map[string]any{"iso": b.ISO, "name_en": b.NameEN, "name_uk": b.NameUK}}
+		if b.Kind == data.KindCountry {
+			countries.Features = append(countries.Features, f)
+		} else {
+			oblasts.Features = append(oblasts.Features, f)
+		}
+	}
+	cities := tiles.Layer{Name: "cities"}
+	for _, c := range ts.cities {
+		cities.Features = append(cities.Features, tiles.Feature{Geometry: orb.Point{c.Lon, c.Lat},
+			Properties: map[string]any{"name_en": c.NameEN, "name_uk": c.NameUK, "pop_class": c.PopClass}})
+	}
+	// Label places are decided once for the whole layer, so labels never
+	// overlap and read the same on both sides of a tile edge.
+	return []tiles.Layer{countries, oblasts, tiles.PlaceLabels(cities, ts.base)}, nil
+}
+
+func oneFeature(name string, g orb.Geometry, props map[string]any) tiles.Layer {
+	l := tiles.Layer{Name: name}
+	if isNonEmpty(g) {
+		l.Features = []tiles.Feature{{Geometry: g, Properties: props}}
+	}
+	return l
+}
+
+// isNonEmpty reports whether g has any coordinates.
+func isNonEmpty(g orb.Geometry) bool {
+	switch g := g.(type) {
+	case orb.MultiPolygon:
+		return len(g) > 0
+	case orb.MultiLineString:
+		return len(g) > 0
+	case nil:
+		return false
+	}
+	return true
+}
+
+// tile renders one tile of a tileset version; the revision must be current.
+func (ts *tileServer) tile(ctx context.Context, id string, v version, t tiles.Tile, format string, size int) ([]byte, error) {
+	kind, scenarioID, err := tilesetKind(id)
+	if err != nil {
+		return nil, err
+	}
+	rev, err := ts.db.Revision(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if v.Revision != rev {
+		return nil, fmt.Errorf("tile URL is for data revision %d, the data is now at revision %d: fetch /tiles/%s.json again: %w", v.Revision, rev, id, data.ErrNotFound)
+	}
+	key := fmt.Sprintf("%s/%s/%s/%s@%d", id, v, t, format, size)
+	return ts.cache.GetOrRender(key, func() ([]byte, error) {
+		src, err := ts.source(ctx, id, kind, scenarioID, v)
+		if err != nil {
+			return nil, err
+		}
+		if format == formatMVT {
+			return tiles.EncodeMVT(src.Tile(t, tiles.MVTExtent, tiles.MVTBufferPx), tiles.MVTExtent)
+		}
+		st := ts.style
+		if kind == "base" {
+			st = ts.base
+		}
+		buffer := tiles.LabelBufferPx * size / tiles.RasterTileSize
+		return tiles.RenderPNG(src.Tile(t, size, buffer), st, t, size)
+	})
+}
+
+// etag is a strong validator of tile bytes.
+func etag(b []byte) string {
+	sum := sha256.Sum256(b)
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}
