@@ -2,7 +2,6 @@ package derive
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/paulmach/orb"
@@ -70,39 +69,9 @@ func (s *Service) change(ctx context.Context, from, to data.Date, withLayers boo
 	if err != nil {
 		return nil, nil, err
 	}
-	const key = "change"
-	if d, ok, err := s.db.Derived(ctx, key, s2.ID, s1.ID, withLayers); err != nil {
-		return nil, nil, err
-	} else if ok {
-		var res ChangeResult
-		if err := json.Unmarshal(d.JSON, &res); err != nil {
-			return nil, nil, fmt.Errorf("cached change: %w", err)
-		}
-		return &res, d.Layers, nil
-	}
-	type computed struct {
-		res    *ChangeResult
-		layers map[string]orb.Geometry
-	}
-	v, err, _ := s.flight.Do(fmt.Sprintf("change@%d-%d", s1.ID, s2.ID), func() (any, error) {
-		res, layers, err := s.compare(ctx, s1, s2)
-		if err != nil {
-			return nil, err
-		}
-		d, err := encodeDerived(res, layers)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.db.PutDerived(ctx, key, s2.ID, s1.ID, d); err != nil {
-			return nil, err
-		}
-		return computed{res, layers}, nil
+	return cached(ctx, s, "change", s2.ID, s1.ID, withLayers, func() (*ChangeResult, map[string]orb.Geometry, error) {
+		return s.compare(ctx, s1, s2)
 	})
-	if err != nil {
-		return nil, nil, err
-	}
-	c := v.(computed)
-	return c.res, c.layers, nil
 }
 
 func (s *Service) compare(ctx context.Context, s1, s2 data.SnapshotInfo) (*ChangeResult, map[string]orb.Geometry, error) {

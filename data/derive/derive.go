@@ -337,11 +337,42 @@ func areasByUnit(in *inputs, layers map[string]orb.MultiPolygon) (map[string]map
 	return out, g.Wait()
 }
 
-// encodeLayers turns named geometries into a cache entry with figures.
-func encodeDerived(figures any, layers map[string]orb.Geometry) (sqlite.Derived, error) {
-	b, err := json.Marshal(figures)
-	if err != nil {
-		return sqlite.Derived{}, err
+// cached returns the result key of a line (and, for changes, an earlier
+// line otherID) from the store's cache, or computes it once for all
+// concurrent callers and caches it. Layers are read from the cache only when
+// withLayers is true; a fresh computation always has them.
+func cached[T any](ctx context.Context, s *Service, key string, snapshotID, otherID int64, withLayers bool,
+	compute func() (*T, map[string]orb.Geometry, error)) (*T, map[string]orb.Geometry, error) {
+	if d, ok, err := s.db.Derived(ctx, key, snapshotID, otherID, withLayers); err != nil {
+		return nil, nil, err
+	} else if ok {
+		res := new(T)
+		if err := json.Unmarshal(d.JSON, res); err != nil {
+			return nil, nil, fmt.Errorf("cached %s: %w", key, err)
+		}
+		return res, d.Layers, nil
 	}
-	return sqlite.Derived{JSON: b, Layers: layers}, nil
+	type computed struct {
+		res    *T
+		layers map[string]orb.Geometry
+	}
+	v, err, _ := s.flight.Do(fmt.Sprintf("%s@%d-%d", key, snapshotID, otherID), func() (any, error) {
+		res, layers, err := compute()
+		if err != nil {
+			return nil, err
+		}
+		b, err := json.Marshal(res)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.db.PutDerived(ctx, key, snapshotID, otherID, sqlite.Derived{JSON: b, Layers: layers}); err != nil {
+			return nil, err
+		}
+		return computed{res, layers}, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	c := v.(computed)
+	return c.res, c.layers, nil
 }

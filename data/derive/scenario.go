@@ -2,7 +2,6 @@ package derive
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/paulmach/orb"
@@ -70,42 +69,15 @@ func (s *Service) scenario(ctx context.Context, id string, date data.Date, withL
 	if err != nil {
 		return nil, nil, err
 	}
-	key := "scenario:" + id
-	if d, ok, err := s.db.Derived(ctx, key, snap.ID, 0, withLayers); err != nil {
-		return nil, nil, err
-	} else if ok {
-		var res ScenarioResult
-		if err := json.Unmarshal(d.JSON, &res); err != nil {
-			return nil, nil, fmt.Errorf("cached %s: %w", key, err)
-		}
-		res.RequestedDate = date
-		return &res, d.Layers, nil
-	}
-	type computed struct {
-		res    *ScenarioResult
-		layers map[string]orb.Geometry
-	}
-	v, err, _ := s.flight.Do(fmt.Sprintf("%s@%d", key, snap.ID), func() (any, error) {
-		res, layers, err := s.evaluate(ctx, sc, snap)
-		if err != nil {
-			return nil, err
-		}
-		d, err := encodeDerived(res, layers)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.db.PutDerived(ctx, key, snap.ID, 0, d); err != nil {
-			return nil, err
-		}
-		return computed{res, layers}, nil
+	res, layers, err := cached(ctx, s, "scenario:"+id, snap.ID, 0, withLayers, func() (*ScenarioResult, map[string]orb.Geometry, error) {
+		return s.evaluate(ctx, sc, snap)
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	c := v.(computed)
-	res := *c.res
-	res.RequestedDate = date
-	return &res, c.layers, nil
+	out := *res // the cached value is shared; the requested date is this caller's
+	out.RequestedDate = date
+	return &out, layers, nil
 }
 
 // evaluate computes a scenario's outcome and its figures per oblast.
