@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -307,30 +306,29 @@ func decodeControl(ctx context.Context, fetch fetcher, f controlFile, source, no
 }
 
 // importFailed summarises the errors of a failed import.
-func importFailed(errs []error) error {
-	if len(errs) == 1 {
-		return fmt.Errorf("import failed, nothing was changed: %w", errs[0])
+func importFailed(errs []error) error { return &importError{errs: errs} }
+
+// importError lists what made an import fail; errors.Is and errors.As see
+// every one of them.
+type importError struct{ errs []error }
+
+func (e *importError) Error() string {
+	if len(e.errs) == 1 {
+		return "import failed, nothing was changed: " + e.errs[0].Error()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "import failed, nothing was changed: %d errors:", len(errs))
-	for i, e := range errs {
+	fmt.Fprintf(&b, "import failed, nothing was changed: %d errors:", len(e.errs))
+	for i, err := range e.errs {
 		if i == maxErrorsShown {
-			fmt.Fprintf(&b, "\n  ... and %d more", len(errs)-maxErrorsShown)
+			fmt.Fprintf(&b, "\n  ... and %d more", len(e.errs)-maxErrorsShown)
 			break
 		}
-		fmt.Fprintf(&b, "\n  %v", e)
+		fmt.Fprintf(&b, "\n  %v", err)
 	}
-	return fmt.Errorf("%s%w", b.String(), errorsMarker(errs))
+	return b.String()
 }
 
-// errorsMarker keeps the joined errors inspectable with errors.Is without
-// repeating their text.
-func errorsMarker(errs []error) error { return silentJoin{errors.Join(errs...)} }
-
-type silentJoin struct{ err error }
-
-func (s silentJoin) Error() string { return "" }
-func (s silentJoin) Unwrap() error { return s.err }
+func (e *importError) Unwrap() []error { return e.errs }
 
 // maxWarningsPerKind is how many warnings of one kind are printed one by
 // one; the rest are counted (all of them stay in the import log).
