@@ -54,7 +54,7 @@ type Service struct {
 	flight singleflight.Group
 
 	mu     sync.Mutex
-	inputs *inputs // rebuilt when the data revision changes
+	inputs *inputs // rebuilt when the stored boundaries change
 }
 
 // New returns a Service over db; zero options mean the documented defaults
@@ -75,28 +75,30 @@ func (s *Service) SliverToleranceM() float64 { return s.opt.SliverToleranceM }
 
 // inputs are the boundary-derived inputs shared by every evaluation.
 type inputs struct {
-	revision int64
-	env      scenario.Env
-	outline  *geo.Outline
-	index    *geo.UnitIndex
-	names    map[string]string  // ISO -> English name
-	totals   map[string]float64 // ISO -> km2
-	codes    []string           // sorted
+	version string // sqlite.DB.BoundariesVersion they were built from
+	env     scenario.Env
+	outline *geo.Outline
+	index   *geo.UnitIndex
+	names   map[string]string  // ISO -> English name
+	totals  map[string]float64 // ISO -> km2
+	codes   []string           // sorted
 }
 
-// load returns the boundary inputs for the current data revision.
+// load returns the boundary inputs (units, Ukraine's outline, the unit
+// index), rebuilt only when the stored boundaries change: importing a line
+// of control leaves them as they are.
 func (s *Service) load(ctx context.Context) (*inputs, error) {
-	rev, err := s.db.Revision(ctx)
+	version, err := s.db.BoundariesVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	in := s.inputs
 	s.mu.Unlock()
-	if in != nil && in.revision == rev {
+	if in != nil && in.version == version {
 		return in, nil
 	}
-	v, err, _ := s.flight.Do("inputs:"+strconv.FormatInt(rev, 10), func() (any, error) {
+	v, err, _ := s.flight.Do("inputs:"+version, func() (any, error) {
 		units, err := s.db.Boundaries(ctx, data.KindAdmin1)
 		if err != nil {
 			return nil, err
@@ -104,7 +106,7 @@ func (s *Service) load(ctx context.Context) (*inputs, error) {
 		if len(units) == 0 {
 			return nil, fmt.Errorf("no Ukrainian units are stored: %w", data.ErrNotFound)
 		}
-		in := &inputs{revision: rev, env: scenario.Env{Units: map[string]orb.MultiPolygon{}},
+		in := &inputs{version: version, env: scenario.Env{Units: map[string]orb.MultiPolygon{}},
 			names: map[string]string{}, totals: map[string]float64{}}
 		all := make([]orb.MultiPolygon, 0, len(units))
 		for _, u := range units {

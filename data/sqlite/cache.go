@@ -228,3 +228,16 @@ func (db *DB) ClearCaches(ctx context.Context) error {
 	}
 	return nil
 }
+
+// BoundariesVersion returns a string that changes whenever the stored
+// boundaries change (and not when lines or scenarios do), for caches of
+// values derived from boundaries alone.
+func (db *DB) BoundariesVersion(ctx context.Context) (string, error) {
+	var n, maxImport, sumID int64
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*), coalesce(max(import_id), 0), coalesce(sum(id), 0) FROM boundaries`).
+		Scan(&n, &maxImport, &sumID)
+	if err != nil {
+		return "", fmt.Errorf("boundaries version: %w", err)
+	}
+	return fmt.Sprintf("%d:%d:%d", n, maxImport, sumID), nil
+}

@@ -413,3 +413,33 @@ func TestRealDeepStateLines(t *testing.T) {
 		t.Errorf("pieces near Pokrovsk hold %.1f %% of the area, want under 5 %%", 100*r)
 	}
 }
+
+func TestBoundariesVersionFollowsBoundariesOnly(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	v0, err := db.BoundariesVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importSnapshots(t, db, false, snapshot("2025-09-01", orb.MultiPolygon{squareWithHole(36, 47, 1)})); err != nil {
+		t.Fatal(err)
+	}
+	if v1, _ := db.BoundariesVersion(ctx); v1 != v0 {
+		t.Errorf("a line import changed the boundaries version from %s to %s", v0, v1)
+	}
+	im, err := db.BeginImport(ctx, "boundaries", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer im.Rollback()
+	b := data.Boundary{ISO: "UA-14", Kind: data.KindAdmin1, NameEN: "Donetsk", Source: "test", Geometry: orb.MultiPolygon{squareWithHole(37, 47, 1)}}
+	if err := im.PutBoundary(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := im.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if v2, _ := db.BoundariesVersion(ctx); v2 == v0 {
+		t.Errorf("replacing UA-14 left the boundaries version at %s", v2)
+	}
+}
