@@ -5,7 +5,7 @@ DB      ?= frontline.db
 ADDR    ?= :8080
 SHARED  ?= ../shared/data/deepstate
 
-.PHONY: run build static test test-go test-browser bench bench-import data clean
+.PHONY: run build static test test-go test-browser bench bench-import bench-tiles data clean
 
 ## run: build everything and serve the map on $(ADDR) with the database $(DB)
 run: build
@@ -32,6 +32,8 @@ test-browser: build
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(MAKE) bench-import
+	$(MAKE) bench-tiles
+	$(MAKE) bench-http
 
 bench-import: build
 	sh .ci/bench-import.sh $(BIN) $(SHARED)
@@ -42,3 +44,12 @@ data:
 
 clean:
 	rm -rf bin static/vendor/leaflet
+
+## bench-tiles: per-tile time of Frontline against Mapnik (PNG) and PostGIS (MVT); see bench/tiles/README.md
+bench-tiles:
+	sh bench/tiles/run.sh
+
+## bench-http: cached tiles over HTTP, wrk -t2 -c64 against Frontline and a bare net/http handler; see bench/http/README.md
+.PHONY: bench-http
+bench-http:
+	sh bench/http/run.sh

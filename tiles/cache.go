@@ -2,6 +2,8 @@ package tiles
 
 import (
 	"container/list"
+	"crypto/sha256"
+	"encoding/hex"
 	"sync"
 
 	"golang.org/x/sync/singleflight"
@@ -25,6 +27,14 @@ type Cache struct {
 type cacheEntry struct {
 	key  string
 	data []byte
+	etag string // ETag(data), computed once when the entry is stored
+}
+
+// ETag is a strong HTTP validator of tile bytes: a quoted hex prefix of
+// their SHA-256.
+func ETag(b []byte) string {
+	sum := sha256.Sum256(b)
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
 }
 
 // CacheStats counts cache traffic since the cache was made.
@@ -53,61 +63,80 @@ func (c *Cache) Get(key string) ([]byte, bool) {
 	return nil, false
 }
 
-// GetOrRender returns the cached bytes for key, or calls render once for all
-// concurrent callers of the same key and caches its result. Errors are not
-// cached.
-func (c *Cache) GetOrRender(key string, render func() ([]byte, error)) ([]byte, error) {
-	if b, ok := c.Get(key); ok {
-		return b, nil
+// GetWithETag is Get that also returns the entry's ETag, computed when the
+// tile was stored, so that serving a cached tile hashes nothing.
+func (c *Cache) GetWithETag(key string) ([]byte, string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[key]; ok {
+		c.order.MoveToFront(el)
+		c.stats.Hits++
+		e := el.Value.(*cacheEntry)
+		return e.data, e.etag, true
+	}
+	c.stats.Misses++
+	return nil, "", false
+}
+
+// GetOrRender returns the cached bytes for key and their ETag, or calls
+// render once for all concurrent callers of the same key and caches its
+// result. Errors are not cached.
+func (c *Cache) GetOrRender(key string, render func() ([]byte, error)) ([]byte, string, error) {
+	if b, tag, ok := c.GetWithETag(key); ok {
+		return b, tag, nil
 	}
 	v, err, _ := c.flight.Do(key, func() (any, error) {
-		if b, ok := c.peek(key); ok {
-			return b, nil
+		if e, ok := c.peek(key); ok {
+			return e, nil
 		}
 		b, err := render()
 		if err != nil {
 			return nil, err
 		}
-		c.put(key, b)
-		return b, nil
+		e := &cacheEntry{key: key, data: b, etag: ETag(b)}
+		c.put(e)
+		return e, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return v.([]byte), nil
+	e := v.(*cacheEntry)
+	return e.data, e.etag, nil
 }
 
 // peek is Get without counting or reordering.
-func (c *Cache) peek(key string) ([]byte, bool) {
+func (c *Cache) peek(key string) (*cacheEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[key]; ok {
-		return el.Value.(*cacheEntry).data, true
+		return el.Value.(*cacheEntry), true
 	}
 	return nil, false
 }
 
-func (c *Cache) put(key string, b []byte) {
-	size := int64(len(b))
+// put stores e (an entry is never modified once stored) and evicts the
+// least recently used entries beyond the budget.
+func (c *Cache) put(e *cacheEntry) {
+	size := int64(len(e.data))
 	if size > c.maxBytes {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.items[key]; ok {
+	if el, ok := c.items[e.key]; ok {
 		c.bytes -= int64(len(el.Value.(*cacheEntry).data))
-		el.Value.(*cacheEntry).data = b
+		el.Value = e
 		c.order.MoveToFront(el)
 	} else {
-		c.items[key] = c.order.PushFront(&cacheEntry{key: key, data: b})
+		c.items[e.key] = c.order.PushFront(e)
 	}
 	c.bytes += size
 	for c.bytes > c.maxBytes {
 		el := c.order.Back()
-		e := el.Value.(*cacheEntry)
+		old := el.Value.(*cacheEntry)
 		c.order.Remove(el)
-		delete(c.items, e.key)
-		c.bytes -= int64(len(e.data))
+		delete(c.items, old.key)
+		c.bytes -= int64(len(old.data))
 		c.stats.Evictions++
 	}
 }

@@ -41,7 +41,7 @@ func TestCacheRendersOnceForConcurrentRequests(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			b, err := c.GetOrRender("k", func() ([]byte, error) {
+			b, _, err := c.GetOrRender("k", func() ([]byte, error) {
 				calls.Add(1)
 				<-release
 				return []byte("tile"), nil
@@ -61,11 +61,11 @@ func TestCacheRendersOnceForConcurrentRequests(t *testing.T) {
 func TestCacheDoesNotKeepErrors(t *testing.T) {
 	c := NewCache(100)
 	boom := errors.New("boom")
-	if _, err := c.GetOrRender("k", func() ([]byte, error) { return nil, boom }); !errors.Is(err, boom) {
+	if _, _, err := c.GetOrRender("k", func() ([]byte, error) { return nil, boom }); !errors.Is(err, boom) {
 		t.Fatalf("got %v, want boom", err)
 	}
-	b, err := c.GetOrRender("k", func() ([]byte, error) { return []byte("ok"), nil })
-	if err != nil || string(b) != "ok" {
-		t.Errorf("after an error: got %q, %v; want a fresh render", b, err)
+	b, tag, err := c.GetOrRender("k", func() ([]byte, error) { return []byte("ok"), nil })
+	if err != nil || string(b) != "ok" || tag != ETag([]byte("ok")) {
+		t.Errorf("after an error: got %q (ETag %s), %v; want a fresh render and its ETag", b, tag, err)
 	}
 }

@@ -153,22 +153,37 @@ func (s *server) tile(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", data.ErrInvalid, err)
 	}
-	b, err := s.tiles.tile(c.Request().Context(), id, v, t, format, size)
-	if err != nil {
-		return err
+	b, tag, ok := s.tiles.cached(id, v, t, format, size)
+	if !ok {
+		if b, tag, err = s.tiles.tile(c.Request().Context(), id, v, t, format, size); err != nil {
+			return err
+		}
 	}
 	h := c.Response().Header()
-	tag := etag(b)
-	h.Set("ETag", tag)
-	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h["Etag"] = []string{tag}
+	h["Cache-Control"] = cacheImmutable
 	if match := c.Request().Header.Get("If-None-Match"); match != "" && strings.Contains(match, tag) {
 		return c.NoContent(http.StatusNotModified)
 	}
+	// An explicit length: the response goes out in one piece, not chunked.
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	if format == formatMVT {
-		return c.Blob(http.StatusOK, "application/vnd.mapbox-vector-tile", b)
+		h["Content-Type"] = contentTypeMVT
+	} else {
+		h["Content-Type"] = contentTypePNG
 	}
-	return c.Blob(http.StatusOK, "image/png", b)
+	c.Response().WriteHeader(http.StatusOK)
+	_, err = c.Response().Write(b)
+	return err
 }
+
+// Header values of tile responses, shared (never modified) so that a cached
+// tile is answered without allocating them.
+var (
+	cacheImmutable = []string{"public, max-age=31536000, immutable"}
+	contentTypeMVT = []string{"application/vnd.mapbox-vector-tile"}
+	contentTypePNG = []string{"image/png"}
+)
 
 // baseURL is the public origin of this server: the configured one, or the
 // one the client used, honouring a reverse proxy's X-Forwarded-Proto/-Host.

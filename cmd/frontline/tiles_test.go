@@ -71,7 +71,8 @@ func decodePNG(t *testing.T, b []byte) image.Image {
 }
 
 func TestServeTiles(t *testing.T) {
-	base := startServer(t, filepath.Join(t.TempDir(), "tiles.db"))
+	dbPath := filepath.Join(t.TempDir(), "tiles.db")
+	base := startServer(t, dbPath)
 
 	// The list names every tileset in both formats.
 	resp, body := get(t, base+"/tiles.json")
@@ -209,5 +210,24 @@ func TestServeTiles(t *testing.T) {
 		if resp.StatusCode != tt.status || !strings.Contains(e.Error, tt.want) {
 			t.Errorf("%s: got %d %q, want %d containing %q", tt.path, resp.StatusCode, e.Error, tt.status, tt.want)
 		}
+	}
+
+	// After an import the revision moves on: a tile of the old revision still
+	// in memory keeps answering with its bytes, one never rendered is a 404.
+	oldURL := tileURL(png.Tiles[0], 9, x, y, "")
+	_, oldBody := get(t, oldURL)
+	if code, _, stderr := cli(t, "import", "control", "../../data/testdata/repair/unclosed.geojson", "--date", "2025-09-01", "--source", "test", "--db", dbPath); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	resp, body = get(t, oldURL)
+	if resp.StatusCode != 200 || !bytes.Equal(body, oldBody) {
+		t.Errorf("cached tile of the old revision: %d, same bytes %v; want 200 and the same bytes", resp.StatusCode, bytes.Equal(body, oldBody))
+	}
+	resp, body = get(t, tileURL(png.Tiles[0], 9, x+1, y, ""))
+	if resp.StatusCode != 404 || !strings.Contains(string(body), "fetch /tiles/control.json again") {
+		t.Errorf("uncached tile of the old revision: %d %s, want 404", resp.StatusCode, body)
+	}
+	if now := getTileJSON(t, base+"/tiles/control.json"); now.AsOf != "2025-09-01" || now.Tiles[0] == png.Tiles[0] {
+		t.Errorf("TileJSON after the import: as_of %s, template %s; want the new line and a new template", now.AsOf, now.Tiles[0])
 	}
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -313,21 +311,33 @@ func isNonEmpty(g orb.Geometry) bool {
 	return true
 }
 
-// tile renders one tile of a tileset version; the revision must be current.
-func (ts *tileServer) tile(ctx context.Context, id string, v version, t tiles.Tile, format string, size int) ([]byte, error) {
+// tileKey names a rendered tile in the cache.
+func tileKey(id string, v version, t tiles.Tile, format string, size int) string {
+	return fmt.Sprintf("%s/%s/%s/%s@%d", id, v, t, format, size)
+}
+
+// cached returns a tile still in memory and its ETag, whatever its revision:
+// a tile URL never changes meaning, so its bytes stay right for that URL.
+// Answering from memory needs no database read.
+func (ts *tileServer) cached(id string, v version, t tiles.Tile, format string, size int) ([]byte, string, bool) {
+	return ts.cache.GetWithETag(tileKey(id, v, t, format, size))
+}
+
+// tile renders one tile of a tileset version and returns it with its ETag;
+// the revision must be current.
+func (ts *tileServer) tile(ctx context.Context, id string, v version, t tiles.Tile, format string, size int) ([]byte, string, error) {
 	kind, scenarioID, err := tilesetKind(id)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	rev, err := ts.db.Revision(ctx)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if v.Revision != rev {
-		return nil, fmt.Errorf("tile URL is for data revision %d, the data is now at revision %d: fetch /tiles/%s.json again: %w", v.Revision, rev, id, data.ErrNotFound)
+		return nil, "", fmt.Errorf("tile URL is for data revision %d, the data is now at revision %d: fetch /tiles/%s.json again: %w", v.Revision, rev, id, data.ErrNotFound)
 	}
-	key := fmt.Sprintf("%s/%s/%s/%s@%d", id, v, t, format, size)
-	return ts.cache.GetOrRender(key, func() ([]byte, error) {
+	return ts.cache.GetOrRender(tileKey(id, v, t, format, size), func() ([]byte, error) {
 		src, err := ts.source(ctx, id, kind, scenarioID, v)
 		if err != nil {
 			return nil, err
@@ -342,10 +352,4 @@ func (ts *tileServer) tile(ctx context.Context, id string, v version, t tiles.Ti
 		buffer := tiles.LabelBufferPx * size / tiles.RasterTileSize
 		return tiles.RenderPNG(src.Tile(t, size, buffer), st, t, size)
 	})
-}
-
-// etag is a strong validator of tile bytes.
-func etag(b []byte) string {
-	sum := sha256.Sum256(b)
-	return `"` + hex.EncodeToString(sum[:12]) + `"`
 }
