@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -67,6 +68,10 @@ func (s *server) tileJSON(c echo.Context) error {
 	if format != formatPNG && format != formatMVT {
 		return fmt.Errorf("%w: format %q: want png or mvt", data.ErrInvalid, format)
 	}
+	style := c.QueryParam("style")
+	if style != "" && (format != formatPNG || !slices.Contains(rasterStyles, style)) {
+		return fmt.Errorf("%w: style %q: want dark, combined or combined-dark, with format png", data.ErrInvalid, style)
+	}
 	date, err := optionalDate(c, "date")
 	if err != nil {
 		return err
@@ -115,7 +120,10 @@ func (s *server) tileJSON(c echo.Context) error {
 		tj.VectorLayers = vectorLayers(kind)
 	} else {
 		tj.Format = "png"
-		tj.Tiles = []string{path + "{r}.png"}
+		if style != "" {
+			style = "." + style
+		}
+		tj.Tiles = []string{path + "{r}" + style + ".png"}
 	}
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	return c.JSON(http.StatusOK, tj)
@@ -132,16 +140,9 @@ func (s *server) tile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	yPart, format, size := c.Param("y"), "", 0
-	switch {
-	case strings.HasSuffix(yPart, "@2x.png"):
-		yPart, format, size = strings.TrimSuffix(yPart, "@2x.png"), formatPNG, 2*tiles.RasterTileSize
-	case strings.HasSuffix(yPart, ".png"):
-		yPart, format, size = strings.TrimSuffix(yPart, ".png"), formatPNG, tiles.RasterTileSize
-	case strings.HasSuffix(yPart, ".mvt"):
-		yPart, format = strings.TrimSuffix(yPart, ".mvt"), formatMVT
-	default:
-		return fmt.Errorf("%w: tile %q: want {y}.png, {y}@2x.png or {y}.mvt", data.ErrNotFound, c.Param("y"))
+	req, yPart, err := parseTileName(c.Param("y"))
+	if err != nil {
+		return err
 	}
 	z, errZ := strconv.Atoi(c.Param("z"))
 	x, errX := strconv.Atoi(c.Param("x"))
@@ -149,13 +150,13 @@ func (s *server) tile(c echo.Context) error {
 	if errZ != nil || errX != nil || errY != nil {
 		return fmt.Errorf("%w: tile %s/%s/%s: z, x and y must be integers", data.ErrInvalid, c.Param("z"), c.Param("x"), yPart)
 	}
-	t, err := tiles.ParseTile(z, x, y)
-	if err != nil {
+	if req.Tile, err = tiles.ParseTile(z, x, y); err != nil {
 		return fmt.Errorf("%w: %v", data.ErrInvalid, err)
 	}
-	b, tag, ok := s.tiles.cached(id, v, t, format, size)
+	req.ID, req.Version = id, v
+	b, tag, ok := s.tiles.cached(req)
 	if !ok {
-		if b, tag, err = s.tiles.tile(c.Request().Context(), id, v, t, format, size); err != nil {
+		if b, tag, err = s.tiles.tile(c.Request().Context(), req); err != nil {
 			return err
 		}
 	}
@@ -167,7 +168,7 @@ func (s *server) tile(c echo.Context) error {
 	}
 	// An explicit length: the response goes out in one piece, not chunked.
 	h["Content-Length"] = []string{strconv.Itoa(len(b))}
-	if format == formatMVT {
+	if req.Format == formatMVT {
 		h["Content-Type"] = contentTypeMVT
 	} else {
 		h["Content-Type"] = contentTypePNG
@@ -184,6 +185,31 @@ var (
 	contentTypeMVT = []string{"application/vnd.mapbox-vector-tile"}
 	contentTypePNG = []string{"image/png"}
 )
+
+// parseTileName reads the last part of a tile path: {y}.mvt, or
+// {y}[@2x][.{style}].png with a style of rasterStyles. It returns the
+// request's format, size and style, and the {y} text.
+func parseTileName(name string) (tileRequest, string, error) {
+	var r tileRequest
+	bad := fmt.Errorf("%w: tile %q: want {y}.mvt or {y}[@2x][.dark|.combined|.combined-dark].png", data.ErrNotFound, name)
+	if y, ok := strings.CutSuffix(name, ".mvt"); ok {
+		r.Format = formatMVT
+		return r, y, nil
+	}
+	rest, ok := strings.CutSuffix(name, ".png")
+	if !ok {
+		return r, "", bad
+	}
+	r.Format, r.Size = formatPNG, tiles.RasterTileSize
+	rest, r.Style, _ = strings.Cut(rest, ".")
+	if !slices.Contains(rasterStyles, r.Style) {
+		return r, "", bad
+	}
+	if y, ok := strings.CutSuffix(rest, "@2x"); ok {
+		rest, r.Size = y, 2*tiles.RasterTileSize
+	}
+	return r, rest, nil
+}
 
 // baseURL is the public origin of this server: the configured one, or the
 // one the client used, honouring a reverse proxy's X-Forwarded-Proto/-Host.

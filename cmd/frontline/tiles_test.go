@@ -186,6 +186,32 @@ func TestServeTiles(t *testing.T) {
 		t.Errorf("%d colour changes along 41 px near Kramatorsk, want a hatch pattern (>= 4)", changes)
 	}
 
+	// Styles: dark differs from light; combined draws the base map under the
+	// overlay in one opaque image, @2x included.
+	light := getTileJSON(t, base+"/tiles/scenario-alaska-2025.json")
+	for _, tt := range []struct{ style, suffix string }{{"dark", "{r}.dark.png"}, {"combined", "{r}.combined.png"}, {"combined-dark", "{r}.combined-dark.png"}} {
+		tj := getTileJSON(t, base+"/tiles/scenario-alaska-2025.json?style="+tt.style)
+		if !strings.HasSuffix(tj.Tiles[0], tt.suffix) {
+			t.Errorf("style %s: template %q, want it to end in %s", tt.style, tj.Tiles[0], tt.suffix)
+		}
+	}
+	x, y, _, _ = tileOf(37.56, 48.72, 7, 256)
+	_, lightPNG := get(t, tileURL(light.Tiles[0], 7, x, y, ""))
+	_, darkPNG := get(t, tileURL(strings.Replace(light.Tiles[0], "{r}.png", "{r}.dark.png", 1), 7, x, y, ""))
+	if bytes.Equal(lightPNG, darkPNG) {
+		t.Error("dark tile is identical to the light one")
+	}
+	for _, retina := range []string{"", "@2x"} {
+		_, combined := get(t, tileURL(strings.Replace(light.Tiles[0], "{r}.png", "{r}.combined.png", 1), 7, x, y, retina))
+		img := decodePNG(t, combined)
+		b := img.Bounds()
+		for _, p := range []image.Point{{0, 0}, {b.Dx() - 1, b.Dy() - 1}, {b.Dx() / 2, b.Dy() / 2}} {
+			if _, _, _, a := img.At(p.X, p.Y).RGBA(); a != 0xffff {
+				t.Errorf("combined%s tile: pixel %v alpha %d, want opaque", retina, p, a>>8)
+			}
+		}
+	}
+
 	// Bad tile paths: short messages with 400 or 404.
 	tests := []struct {
 		path   string
@@ -199,7 +225,9 @@ func TestServeTiles(t *testing.T) {
 		{"/tiles/base/r1/15/0/0.png", 400, "zoom 15 is outside 0..14"},
 		{"/tiles/base/r1/3/8/0.png", 400, "x and y must be in 0..7"},
 		{"/tiles/base/r1/3/a/0.png", 400, "must be integers"},
-		{"/tiles/base/r1/3/1/1.jpg", 404, "want {y}.png"},
+		{"/tiles/base/r1/3/1/1.jpg", 404, "want {y}.mvt or {y}[@2x]"},
+		{"/tiles/base/r1/3/1/1.sepia.png", 404, "want {y}.mvt or {y}[@2x]"},
+		{"/tiles/base.json?format=mvt&style=dark", 400, `style "dark": want dark, combined or combined-dark, with format png`},
 		{"/tiles/nope.json", 404, `unknown tileset "nope"`},
 		{"/tiles/base.json?format=svg", 400, `format "svg": want png or mvt`},
 	}

@@ -29,8 +29,7 @@ type tileServer struct {
 	db      *sqlite.DB
 	derived *derive.Service
 	cache   *tiles.Cache
-	style   tiles.Style // overlays: transparent background
-	base    tiles.Style // the base map: sea-coloured background
+	styles  map[string]tiles.Style // by raster style name; see rasterStyles
 	flight  singleflight.Group
 	cities  []data.City
 
@@ -48,9 +47,19 @@ func newTileServer(db *sqlite.DB, derived *derive.Service, cacheBytes int64) (*t
 	if err != nil {
 		return nil, err
 	}
-	base := tiles.DefaultStyle(false)
-	base.Background = tiles.DefaultPalette(false).Sea
-	return &tileServer{db: db, derived: derived, cache: tiles.NewCache(cacheBytes), style: tiles.DefaultStyle(false), base: base,
+	styles := map[string]tiles.Style{}
+	for _, dark := range []bool{false, true} {
+		overlay := tiles.DefaultStyle(dark)
+		opaque := tiles.DefaultStyle(dark)
+		opaque.Background = tiles.DefaultPalette(dark).Sea
+		suffix := ""
+		if dark {
+			suffix = "-dark"
+		}
+		styles["overlay"+suffix] = overlay
+		styles["opaque"+suffix] = opaque
+	}
+	return &tileServer{db: db, derived: derived, cache: tiles.NewCache(cacheBytes), styles: styles,
 		srcs: map[string]*tiles.Source{}, cities: cities}, nil
 }
 
@@ -287,7 +296,7 @@ func (ts *tileServer) baseLayers(ctx context.Context) ([]tiles.Layer, error) {
 	}
 	// Label places are decided once for the whole layer, so labels never
 	// overlap and read the same on both sides of a tile edge.
-	return []tiles.Layer{countries, oblasts, tiles.PlaceLabels(cities, ts.base)}, nil
+	return []tiles.Layer{countries, oblasts, tiles.PlaceLabels(cities, ts.styles["opaque"])}, nil
 }
 
 func oneFeature(name string, g orb.Geometry, props map[string]any) tiles.Layer {
@@ -311,22 +320,36 @@ func isNonEmpty(g orb.Geometry) bool {
 	return true
 }
 
-// tileKey names a rendered tile in the cache.
-func tileKey(id string, v version, t tiles.Tile, format string, size int) string {
-	return fmt.Sprintf("%s/%s/%s/%s@%d", id, v, t, format, size)
+// Raster styles, the optional part of a PNG tile name ({y}{r}.{style}.png):
+// "" light, "dark", and "combined" / "combined-dark", which draw the base map
+// under the overlay in one opaque image for users who want one URL.
+var rasterStyles = []string{"", "dark", "combined", "combined-dark"}
+
+// tileRequest is one tile of one tileset version in one format.
+type tileRequest struct {
+	ID      string
+	Version version
+	Tile    tiles.Tile
+	Format  string // formatPNG or formatMVT
+	Size    int    // PNG width in pixels: 256, or 512 for @2x
+	Style   string // PNG only: one of rasterStyles
+}
+
+// key names the rendered tile in the cache.
+func (r tileRequest) key() string {
+	return fmt.Sprintf("%s/%s/%s/%s@%d.%s", r.ID, r.Version, r.Tile, r.Format, r.Size, r.Style)
 }
 
 // cached returns a tile still in memory and its ETag, whatever its revision:
 // a tile URL never changes meaning, so its bytes stay right for that URL.
 // Answering from memory needs no database read.
-func (ts *tileServer) cached(id string, v version, t tiles.Tile, format string, size int) ([]byte, string, bool) {
-	return ts.cache.GetWithETag(tileKey(id, v, t, format, size))
+func (ts *tileServer) cached(r tileRequest) ([]byte, string, bool) {
+	return ts.cache.GetWithETag(r.key())
 }
 
-// tile renders one tile of a tileset version and returns it with its ETag;
-// the revision must be current.
-func (ts *tileServer) tile(ctx context.Context, id string, v version, t tiles.Tile, format string, size int) ([]byte, string, error) {
-	kind, scenarioID, err := tilesetKind(id)
+// tile renders one tile and returns it with its ETag; the revision must be current.
+func (ts *tileServer) tile(ctx context.Context, r tileRequest) ([]byte, string, error) {
+	kind, scenarioID, err := tilesetKind(r.ID)
 	if err != nil {
 		return nil, "", err
 	}
@@ -334,22 +357,35 @@ func (ts *tileServer) tile(ctx context.Context, id string, v version, t tiles.Ti
 	if err != nil {
 		return nil, "", err
 	}
-	if v.Revision != rev {
-		return nil, "", fmt.Errorf("tile URL is for data revision %d, the data is now at revision %d: fetch /tiles/%s.json again: %w", v.Revision, rev, id, data.ErrNotFound)
+	if r.Version.Revision != rev {
+		return nil, "", fmt.Errorf("tile URL is for data revision %d, the data is now at revision %d: fetch /tiles/%s.json again: %w", r.Version.Revision, rev, r.ID, data.ErrNotFound)
 	}
-	return ts.cache.GetOrRender(tileKey(id, v, t, format, size), func() ([]byte, error) {
-		src, err := ts.source(ctx, id, kind, scenarioID, v)
+	return ts.cache.GetOrRender(r.key(), func() ([]byte, error) {
+		src, err := ts.source(ctx, r.ID, kind, scenarioID, r.Version)
 		if err != nil {
 			return nil, err
 		}
-		if format == formatMVT {
-			return tiles.EncodeMVT(src.Tile(t, tiles.MVTExtent, tiles.MVTBufferPx), tiles.MVTExtent)
+		if r.Format == formatMVT {
+			return tiles.EncodeMVT(src.Tile(r.Tile, tiles.MVTExtent, tiles.MVTBufferPx), tiles.MVTExtent)
 		}
-		st := ts.style
-		if kind == "base" {
-			st = ts.base
+		buffer := tiles.LabelBufferPx * r.Size / tiles.RasterTileSize
+		layers := src.Tile(r.Tile, r.Size, buffer)
+		dark := strings.HasSuffix(r.Style, "dark")
+		opaque := kind == "base" || strings.HasPrefix(r.Style, "combined")
+		if kind != "base" && opaque {
+			baseSrc, err := ts.source(ctx, "base", "base", "", version{Revision: r.Version.Revision})
+			if err != nil {
+				return nil, err
+			}
+			layers = append(baseSrc.Tile(r.Tile, r.Size, buffer), layers...)
 		}
-		buffer := tiles.LabelBufferPx * size / tiles.RasterTileSize
-		return tiles.RenderPNG(src.Tile(t, size, buffer), st, t, size)
+		name := "overlay"
+		if opaque {
+			name = "opaque"
+		}
+		if dark {
+			name += "-dark"
+		}
+		return tiles.RenderPNG(layers, ts.styles[name], r.Tile, r.Size)
 	})
 }
