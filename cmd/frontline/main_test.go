@@ -386,3 +386,43 @@ func TestServeAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestServeReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.db")
+	if code, _, stderr := cli(t, "serve", "--read-only", "--db", missing, "--addr", "127.0.0.1:0"); code != 1 || !strings.Contains(stderr, "read-only") {
+		t.Errorf("read-only on a missing database: exit %d, %q; want 1 and a read-only error", code, stderr)
+	}
+	dbPath := filepath.Join(dir, "replica.db")
+	if code, _, stderr := cli(t, "dates", "--db", dbPath); code != 0 { // creates and fills it
+		t.Fatal(stderr)
+	}
+	before := checksumOf(t, dbPath)
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &firstLine{c: make(chan string, 1)}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve", "--read-only", "--db", dbPath, "--addr", "127.0.0.1:0"}, out, io.Discard) }()
+	var base string
+	select {
+	case line := <-out.c:
+		base = strings.TrimSuffix(strings.TrimPrefix(line, "frontline: serving "), "/")
+	case code := <-done:
+		t.Fatalf("serve --read-only exited with %d", code)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve --read-only did not start")
+	}
+	// Requests that compute derived results still answer; nothing is written.
+	for _, path := range []string{"/api/dates", "/api/scenarios/alaska-2025", "/api/series", "/tiles/control.json"} {
+		if resp, body := get(t, base+path); resp.StatusCode != 200 {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, body)
+		}
+	}
+	cancel()
+	<-done
+	if after := checksumOf(t, dbPath); after != before {
+		t.Error("a read-only server changed the database")
+	}
+	if code, _, stderr := cli(t, "serve", "--read-only", "--scenarios", dir, "--db", dbPath); code != 2 || !strings.Contains(stderr, "cannot be loaded into a --read-only database") {
+		t.Errorf("--read-only with --scenarios: exit %d %q", code, stderr)
+	}
+}

@@ -26,6 +26,7 @@ type serveConfig struct {
 	Scenarios       string // directory of scenario files loaded at start, or ""
 	PublicURL       string // origin for URLs in TileJSON, or "" to use the request's
 	TileCacheMB     int
+	ReadOnly        bool // open an existing database read-only (a serving replica)
 }
 
 // Validate checks the configuration before anything is opened.
@@ -38,6 +39,9 @@ func (c serveConfig) Validate() error {
 	}
 	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
 		return fmt.Errorf("%w: --public-url %q: want http(s)://host[:port]", errUsage, c.PublicURL)
+	}
+	if c.ReadOnly && c.Scenarios != "" {
+		return fmt.Errorf("%w: --scenarios cannot be loaded into a --read-only database; import them on the primary", errUsage)
 	}
 	if c.TileCacheMB < 0 {
 		return fmt.Errorf("%w: --tile-cache-mb must not be negative", errUsage)
@@ -55,6 +59,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.Addr, "addr", envOr("FRONTLINE_ADDR", "127.0.0.1:8080"), "listen address `HOST:PORT` (environment FRONTLINE_ADDR); port 0 picks a free port")
 	fs.StringVar(&cfg.Scenarios, "scenarios", os.Getenv("FRONTLINE_SCENARIOS"), "`directory` of scenario files (*.json) to load at start, replacing stored ones with the same ids (environment FRONTLINE_SCENARIOS)")
 	fs.StringVar(&cfg.PublicURL, "public-url", os.Getenv("FRONTLINE_PUBLIC_URL"), "public origin for tile URLs in TileJSON, e.g. https://maps.example.org (environment FRONTLINE_PUBLIC_URL; default: from each request, honouring X-Forwarded-Proto/-Host)")
+	fs.BoolVar(&cfg.ReadOnly, "read-only", false, "open an existing database read-only, for serving replicas: nothing is written, derived results are computed in memory only")
 	fs.IntVar(&cfg.TileCacheMB, "tile-cache-mb", 256, "memory budget of the tile cache in `MiB`")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let in-flight requests finish on SIGTERM")
 	if rest, err := parseInterspersed(fs, args); err != nil {
@@ -67,7 +72,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 
-	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{})
+	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{ReadOnly: cfg.ReadOnly})
 	if err != nil {
 		return err
 	}
