@@ -15,6 +15,7 @@ import (
 // only to move a list element, never while rendering.
 type Cache struct {
 	maxBytes int64
+	disk     *DiskCache // optional second level, consulted before rendering
 	flight   singleflight.Group
 
 	mu    sync.Mutex
@@ -46,8 +47,10 @@ type CacheStats struct {
 
 // NewCache returns a cache holding at most maxBytes of tile data (keys not
 // counted); maxBytes <= 0 disables caching but keeps single-flight rendering.
-func NewCache(maxBytes int64) *Cache {
-	return &Cache{maxBytes: maxBytes, order: list.New(), items: map[string]*list.Element{}}
+// A non-nil disk is a persistent second level: tiles missing from memory are
+// read from it before they are rendered, and rendered tiles are written to it.
+func NewCache(maxBytes int64, disk *DiskCache) *Cache {
+	return &Cache{maxBytes: maxBytes, disk: disk, order: list.New(), items: map[string]*list.Element{}}
 }
 
 // Get returns the cached bytes for key. The slice must not be modified.
@@ -89,9 +92,14 @@ func (c *Cache) GetOrRender(key string, render func() ([]byte, error)) ([]byte, 
 		if e, ok := c.peek(key); ok {
 			return e, nil
 		}
-		b, err := render()
-		if err != nil {
-			return nil, err
+		b, fromDisk := c.disk.get(key)
+		if !fromDisk {
+			var err error
+			if b, err = render(); err != nil {
+				return nil, err
+			}
+			// A tile that cannot be written is still served; the disk is a cache.
+			c.disk.put(key, b)
 		}
 		e := &cacheEntry{key: key, data: b, etag: ETag(b)}
 		c.put(e)
@@ -148,4 +156,18 @@ func (c *Cache) Stats() CacheStats {
 	s := c.stats
 	s.Bytes, s.Entries = c.bytes, len(c.items)
 	return s
+}
+
+// get and put make a nil DiskCache an absent one.
+func (d *DiskCache) get(key string) ([]byte, bool) {
+	if d == nil {
+		return nil, false
+	}
+	return d.Get(key)
+}
+
+func (d *DiskCache) put(key string, b []byte) {
+	if d != nil {
+		d.Put(key, b)
+	}
 }

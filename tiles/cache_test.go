@@ -8,7 +8,7 @@ import (
 )
 
 func TestCacheEvictsLeastRecentlyUsed(t *testing.T) {
-	c := NewCache(10)
+	c := NewCache(10, nil)
 	render := func(s string) func() ([]byte, error) { return func() ([]byte, error) { return []byte(s), nil } }
 	c.GetOrRender("a", render("aaaa"))
 	c.GetOrRender("b", render("bbbb"))
@@ -33,7 +33,7 @@ func TestCacheEvictsLeastRecentlyUsed(t *testing.T) {
 }
 
 func TestCacheRendersOnceForConcurrentRequests(t *testing.T) {
-	c := NewCache(1 << 20)
+	c := NewCache(1<<20, nil)
 	var calls atomic.Int32
 	release := make(chan struct{})
 	var wg sync.WaitGroup
@@ -59,7 +59,7 @@ func TestCacheRendersOnceForConcurrentRequests(t *testing.T) {
 }
 
 func TestCacheDoesNotKeepErrors(t *testing.T) {
-	c := NewCache(100)
+	c := NewCache(100, nil)
 	boom := errors.New("boom")
 	if _, _, err := c.GetOrRender("k", func() ([]byte, error) { return nil, boom }); !errors.Is(err, boom) {
 		t.Fatalf("got %v, want boom", err)
@@ -67,5 +67,28 @@ func TestCacheDoesNotKeepErrors(t *testing.T) {
 	b, tag, err := c.GetOrRender("k", func() ([]byte, error) { return []byte("ok"), nil })
 	if err != nil || string(b) != "ok" || tag != ETag([]byte("ok")) {
 		t.Errorf("after an error: got %q (ETag %s), %v; want a fresh render and its ETag", b, tag, err)
+	}
+}
+
+func TestCacheDiskSurvivesARestart(t *testing.T) {
+	disk, err := NewDiskCache(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	renders := 0
+	render := func() ([]byte, error) { renders++; return []byte("tile bytes"), nil }
+	if _, _, err := NewCache(1<<20, disk).GetOrRender("control/2025-08-15.r7/6/38/22/png@256.", render); err != nil {
+		t.Fatal(err)
+	}
+	// A new process: empty memory, same directory.
+	b, tag, err := NewCache(1<<20, disk).GetOrRender("control/2025-08-15.r7/6/38/22/png@256.", render)
+	if err != nil || string(b) != "tile bytes" || tag != ETag(b) {
+		t.Fatalf("got %q %s %v", b, tag, err)
+	}
+	if renders != 1 {
+		t.Errorf("rendered %d times, want 1 (the second from disk)", renders)
+	}
+	if n, _ := disk.Files(); n != 1 {
+		t.Errorf("%d files on disk, want 1", n)
 	}
 }

@@ -401,7 +401,9 @@ func TestServeReadOnly(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &firstLine{c: make(chan string, 1)}
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve", "--read-only", "--db", dbPath, "--addr", "127.0.0.1:0"}, out, io.Discard) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "--read-only", "--db", dbPath, "--addr", "127.0.0.1:0"}, out, io.Discard)
+	}()
 	var base string
 	select {
 	case line := <-out.c:

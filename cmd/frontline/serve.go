@@ -26,7 +26,8 @@ type serveConfig struct {
 	Scenarios       string // directory of scenario files loaded at start, or ""
 	PublicURL       string // origin for URLs in TileJSON, or "" to use the request's
 	TileCacheMB     int
-	ReadOnly        bool // open an existing database read-only (a serving replica)
+	TileCacheDir    string // persistent tile cache, or ""
+	ReadOnly        bool   // open an existing database read-only (a serving replica)
 }
 
 // Validate checks the configuration before anything is opened.
@@ -60,6 +61,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.Scenarios, "scenarios", os.Getenv("FRONTLINE_SCENARIOS"), "`directory` of scenario files (*.json) to load at start, replacing stored ones with the same ids (environment FRONTLINE_SCENARIOS)")
 	fs.StringVar(&cfg.PublicURL, "public-url", os.Getenv("FRONTLINE_PUBLIC_URL"), "public origin for tile URLs in TileJSON, e.g. https://maps.example.org (environment FRONTLINE_PUBLIC_URL; default: from each request, honouring X-Forwarded-Proto/-Host)")
 	fs.BoolVar(&cfg.ReadOnly, "read-only", false, "open an existing database read-only, for serving replicas: nothing is written, derived results are computed in memory only")
+	fs.StringVar(&cfg.TileCacheDir, "tile-cache-dir", os.Getenv("FRONTLINE_TILE_CACHE_DIR"), "`directory` for a persistent tile cache that survives restarts (environment FRONTLINE_TILE_CACHE_DIR; default none); delete it to clear")
 	fs.IntVar(&cfg.TileCacheMB, "tile-cache-mb", 256, "memory budget of the tile cache in `MiB`")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let in-flight requests finish on SIGTERM")
 	if rest, err := parseInterspersed(fs, args); err != nil {
@@ -86,7 +88,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	derived := derive.New(db, scenario.Options{})
-	ts, err := newTileServer(db, derived, int64(cfg.TileCacheMB)<<20)
+	ts, err := newTileServer(db, derived, int64(cfg.TileCacheMB)<<20, cfg.TileCacheDir)
 	if err != nil {
 		return err
 	}

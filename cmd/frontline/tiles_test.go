@@ -2,17 +2,22 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"math"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb/encoding/mvt"
+
+	"github.com/frontlinemap/frontline/tiles"
 )
 
 // tileOf returns the tile of zoom z holding lon/lat and the pixel inside a
@@ -257,5 +262,38 @@ func TestServeTiles(t *testing.T) {
 	}
 	if now := getTileJSON(t, base+"/tiles/control.json"); now.AsOf != "2025-09-01" || now.Tiles[0] == png.Tiles[0] {
 		t.Errorf("TileJSON after the import: as_of %s, template %s; want the new line and a new template", now.AsOf, now.Tiles[0])
+	}
+}
+
+func TestServeTileCacheDir(t *testing.T) {
+	dir := t.TempDir()
+	cacheDir := filepath.Join(dir, "tile-cache")
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &firstLine{c: make(chan string, 1)}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", filepath.Join(dir, "c.db"), "--addr", "127.0.0.1:0", "--tile-cache-dir", cacheDir}, out, io.Discard)
+	}()
+	var base string
+	select {
+	case line := <-out.c:
+		base = strings.TrimSuffix(strings.TrimPrefix(line, "frontline: serving "), "/")
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	tj := getTileJSON(t, base+"/tiles/control.json")
+	x, y, _, _ := tileOf(37.80, 48.00, 6, 256)
+	resp, _ := get(t, tileURL(tj.Tiles[0], 6, x, y, ""))
+	cancel()
+	<-done
+	if resp.StatusCode != 200 {
+		t.Fatalf("tile: %d", resp.StatusCode)
+	}
+	disk, err := tiles.NewDiskCache(cacheDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := disk.Files(); err != nil || n != 1 {
+		t.Errorf("%d tiles in %s (%v), want 1", n, cacheDir, err)
 	}
 }

@@ -42,7 +42,9 @@ type tileServer struct {
 // date and revision in use).
 const maxSources = 24
 
-func newTileServer(db *sqlite.DB, derived *derive.Service, cacheBytes int64) (*tileServer, error) {
+// newTileServer renders tiles into a memory cache of cacheBytes and, when
+// cacheDir is not empty, a persistent cache in that directory.
+func newTileServer(db *sqlite.DB, derived *derive.Service, cacheBytes int64, cacheDir string) (*tileServer, error) {
 	cities, err := data.Cities()
 	if err != nil {
 		return nil, err
@@ -59,7 +61,13 @@ func newTileServer(db *sqlite.DB, derived *derive.Service, cacheBytes int64) (*t
 		styles["overlay"+suffix] = overlay
 		styles["opaque"+suffix] = opaque
 	}
-	return &tileServer{db: db, derived: derived, cache: tiles.NewCache(cacheBytes), styles: styles,
+	var disk *tiles.DiskCache
+	if cacheDir != "" {
+		if disk, err = tiles.NewDiskCache(cacheDir); err != nil {
+			return nil, err
+		}
+	}
+	return &tileServer{db: db, derived: derived, cache: tiles.NewCache(cacheBytes, disk), styles: styles,
 		srcs: map[string]*tiles.Source{}, cities: cities}, nil
 }
 
