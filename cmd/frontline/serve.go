@@ -72,7 +72,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	logs := newLogWriter(stderr)
+	defer logs.Close()
+	logger := slog.New(slog.NewJSONHandler(logs, nil))
 
 	db, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{ReadOnly: cfg.ReadOnly})
 	if err != nil {
