@@ -1,12 +1,15 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -35,7 +38,7 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(middleware.RequestID())
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestIDs()}))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err.Error(), "stack", string(stack))
@@ -70,6 +73,17 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	e.GET("/tiles/:id/:version/:z/:x/:y", s.tile, s.cors)
 	e.GET("/*", echo.WrapHandler(http.FileServer(http.FS(static.Files))))
 	return e
+}
+
+// newRequestIDs returns a generator of request ids: a random prefix per
+// process and a counter, unique and in order, without reading random bytes
+// for every request.
+func newRequestIDs() func() string {
+	var b [4]byte
+	rand.Read(b[:])
+	prefix := hex.EncodeToString(b[:]) + "-"
+	var seq atomic.Uint64
+	return func() string { return prefix + strconv.FormatUint(seq.Add(1), 10) }
 }
 
 // cors lets other origins (newsroom pages) read the public GET API.
