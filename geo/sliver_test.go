@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand"
 	"reflect"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -282,20 +281,7 @@ func BenchmarkNewOutline(b *testing.B) {
 // or a skip when the file is absent.
 func realUkraine(t testing.TB) orb.MultiPolygon {
 	t.Helper()
-	units := readUnits(t)
-	codes := make([]string, 0, len(units))
-	for c := range units {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	all := make([]orb.MultiPolygon, len(codes))
-	for i, c := range codes {
-		all[i] = units[c]
-	}
-	u, err := Union(all...)
-	if err != nil {
-		t.Fatalf("union of the units: %v", err)
-	}
+	u, _ := unionUkraine(t)
 	return u
 }
 

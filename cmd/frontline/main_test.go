@@ -269,29 +269,35 @@ func (w *firstLine) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// startServer runs frontline serve on 127.0.0.1:0 and returns its base URL.
-func startServer(t *testing.T, dbPath string) string {
+// startServer runs frontline serve on 127.0.0.1:0 with the extra flags and
+// returns its base URL and a stop function (also run at cleanup) that waits
+// for a clean shutdown.
+func startServer(t *testing.T, dbPath string, extra ...string) (base string, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &firstLine{c: make(chan string, 1)}
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0"}, out, io.Discard) }()
-	var base string
+	args := append([]string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0"}, extra...)
+	go func() { done <- run(ctx, args, out, io.Discard) }()
 	select {
 	case line := <-out.c:
 		base = strings.TrimSuffix(strings.TrimPrefix(line, "frontline: serving "), "/")
 	case code := <-done:
-		t.Fatalf("serve exited with %d before listening", code)
+		t.Fatalf("serve %v exited with %d before listening", extra, code)
 	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start within 30 s")
+		t.Fatalf("serve %v did not start within 30 s", extra)
 	}
-	t.Cleanup(func() {
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("serve exited with %d after shutdown, want 0", code)
-		}
-	})
-	return base
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if code := <-done; code != 0 {
+				t.Errorf("serve exited with %d after shutdown, want 0", code)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return base, stop
 }
 
 func get(t *testing.T, url string, header ...string) (*http.Response, []byte) {
@@ -310,7 +316,7 @@ func get(t *testing.T, url string, header ...string) (*http.Response, []byte) {
 }
 
 func TestServeAPI(t *testing.T) {
-	base := startServer(t, filepath.Join(t.TempDir(), "s.db"))
+	base, _ := startServer(t, filepath.Join(t.TempDir(), "s.db"))
 
 	tests := []struct {
 		name, path  string
@@ -398,29 +404,14 @@ func TestServeReadOnly(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	before := checksumOf(t, dbPath)
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &firstLine{c: make(chan string, 1)}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--read-only", "--db", dbPath, "--addr", "127.0.0.1:0"}, out, io.Discard)
-	}()
-	var base string
-	select {
-	case line := <-out.c:
-		base = strings.TrimSuffix(strings.TrimPrefix(line, "frontline: serving "), "/")
-	case code := <-done:
-		t.Fatalf("serve --read-only exited with %d", code)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve --read-only did not start")
-	}
+	base, stop := startServer(t, dbPath, "--read-only")
 	// Requests that compute derived results still answer; nothing is written.
 	for _, path := range []string{"/api/dates", "/api/scenarios/alaska-2025", "/api/series", "/tiles/control.json"} {
 		if resp, body := get(t, base+path); resp.StatusCode != 200 {
 			t.Errorf("%s: %d %s", path, resp.StatusCode, body)
 		}
 	}
-	cancel()
-	<-done
+	stop()
 	if after := checksumOf(t, dbPath); after != before {
 		t.Error("a read-only server changed the database")
 	}

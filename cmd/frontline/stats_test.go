@@ -1,16 +1,13 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestStatsCLI(t *testing.T) {
@@ -95,7 +92,7 @@ func TestStatsCLI(t *testing.T) {
 }
 
 func TestServeScenarioAPI(t *testing.T) {
-	base := startServer(t, filepath.Join(t.TempDir(), "a.db"))
+	base, _ := startServer(t, filepath.Join(t.TempDir(), "a.db"))
 	tests := []struct {
 		name, path  string
 		status      int
@@ -192,22 +189,9 @@ func TestImportScenarios(t *testing.T) {
 	other := filepath.Join(dir, "more")
 	os.Mkdir(other, 0o755)
 	os.WriteFile(filepath.Join(other, "kherson-swap.json"), []byte(`{"id":"kherson-swap","title":"K","summary":"S","reported":"2025-08-20","sources":[],"rule":"control - oblast(UA-65)"}`), 0o644)
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &firstLine{c: make(chan string, 1)}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0", "--scenarios", other}, out, io.Discard)
-	}()
-	var base string
-	select {
-	case line := <-out.c:
-		base = strings.TrimSuffix(strings.TrimPrefix(line, "frontline: serving "), "/")
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
-	}
+	base, stop := startServer(t, dbPath, "--scenarios", other)
 	_, body := get(t, base+"/api/scenarios")
-	cancel()
-	<-done
+	stop()
 	if !strings.Contains(string(body), `"id":"kherson-swap"`) || !strings.Contains(string(body), `"id":"donbas-only"`) {
 		t.Errorf("scenarios %s lack kherson-swap or donbas-only", body)
 	}

@@ -2,18 +2,15 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
-	"io"
 	"math"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb/encoding/mvt"
 
@@ -77,7 +74,7 @@ func decodePNG(t *testing.T, b []byte) image.Image {
 
 func TestServeTiles(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "tiles.db")
-	base := startServer(t, dbPath)
+	base, _ := startServer(t, dbPath)
 
 	// The list names every tileset in both formats.
 	resp, body := get(t, base+"/tiles.json")
@@ -268,24 +265,11 @@ func TestServeTiles(t *testing.T) {
 func TestServeTileCacheDir(t *testing.T) {
 	dir := t.TempDir()
 	cacheDir := filepath.Join(dir, "tile-cache")
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &firstLine{c: make(chan string, 1)}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--db", filepath.Join(dir, "c.db"), "--addr", "127.0.0.1:0", "--tile-cache-dir", cacheDir}, out, io.Discard)
-	}()
-	var base string
-	select {
-	case line := <-out.c:
-		base = strings.TrimSuffix(strings.TrimPrefix(line, "frontline: serving "), "/")
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
-	}
+	base, stop := startServer(t, filepath.Join(dir, "c.db"), "--tile-cache-dir", cacheDir)
 	tj := getTileJSON(t, base+"/tiles/control.json")
 	x, y, _, _ := tileOf(37.80, 48.00, 6, 256)
 	resp, _ := get(t, tileURL(tj.Tiles[0], 6, x, y, ""))
-	cancel()
-	<-done
+	stop()
 	if resp.StatusCode != 200 {
 		t.Fatalf("tile: %d", resp.StatusCode)
 	}
