@@ -3,6 +3,7 @@ package derive
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -44,7 +45,7 @@ func (s *Service) Change(ctx context.Context, from, to data.Date) (*ChangeResult
 
 // ChangeLayer returns one layer (see ChangeLayers) of the change between two dates.
 func (s *Service) ChangeLayer(ctx context.Context, from, to data.Date, layer string) (orb.Geometry, *ChangeResult, error) {
-	if !contains(ChangeLayers, layer) {
+	if !slices.Contains(ChangeLayers, layer) {
 		return nil, nil, fmt.Errorf("%w: unknown layer %q (want one of %v)", data.ErrInvalid, layer, ChangeLayers)
 	}
 	res, layers, err := s.change(ctx, from, to, true)
@@ -115,15 +116,7 @@ func (s *Service) compare(ctx context.Context, s1, s2 data.SnapshotInfo) (*Chang
 			AbsorbedGainedKm2: byLayer[LayerAbsorbedGained][code], AbsorbedLostKm2: byLayer[LayerAbsorbedLost][code],
 		}
 		r.NetKm2 = r.GainedKm2 - r.LostKm2
-		t := &res.Total
-		t.TotalKm2 += r.TotalKm2
-		t.OccupiedFromKm2 += r.OccupiedFromKm2
-		t.OccupiedToKm2 += r.OccupiedToKm2
-		t.GainedKm2 += r.GainedKm2
-		t.LostKm2 += r.LostKm2
-		t.NetKm2 += r.NetKm2
-		t.AbsorbedGainedKm2 += r.AbsorbedGainedKm2
-		t.AbsorbedLostKm2 += r.AbsorbedLostKm2
+		res.Total.add(r)
 		if r.OccupiedFromKm2 > 0 || r.OccupiedToKm2 > 0 || r.GainedKm2 > 0 || r.LostKm2 > 0 {
 			res.Oblasts = append(res.Oblasts, r)
 		}
@@ -133,4 +126,15 @@ func (s *Service) compare(ctx context.Context, s1, s2 data.SnapshotInfo) (*Chang
 		LayerAbsorbedGained: clipped(ch.AbsorbedGained), LayerAbsorbedLost: clipped(ch.AbsorbedLost),
 	}
 	return res, layers, nil
+}
+
+func (t *ChangeRow) add(r ChangeRow) {
+	t.TotalKm2 += r.TotalKm2
+	t.OccupiedFromKm2 += r.OccupiedFromKm2
+	t.OccupiedToKm2 += r.OccupiedToKm2
+	t.GainedKm2 += r.GainedKm2
+	t.LostKm2 += r.LostKm2
+	t.NetKm2 += r.NetKm2
+	t.AbsorbedGainedKm2 += r.AbsorbedGainedKm2
+	t.AbsorbedLostKm2 += r.AbsorbedLostKm2
 }

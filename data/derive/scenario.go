@@ -3,6 +3,7 @@ package derive
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -50,7 +51,7 @@ func (s *Service) Scenario(ctx context.Context, id string, date data.Date) (*Sce
 // ScenarioLayer returns one layer (see ScenarioLayers) of scenario id on the
 // line in force on date, with the figures it belongs to.
 func (s *Service) ScenarioLayer(ctx context.Context, id string, date data.Date, layer string) (orb.Geometry, *ScenarioResult, error) {
-	if !contains(ScenarioLayers, layer) {
+	if !slices.Contains(ScenarioLayers, layer) {
 		return nil, nil, fmt.Errorf("%w: unknown layer %q (want one of %v)", data.ErrInvalid, layer, ScenarioLayers)
 	}
 	res, layers, err := s.scenario(ctx, id, date, true)
@@ -157,13 +158,4 @@ func (t *Row) add(r Row) {
 	t.RussiaAfterKm2 += r.RussiaAfterKm2
 	t.AbsorbedToRussiaKm2 += r.AbsorbedToRussiaKm2
 	t.AbsorbedToUkraineKm2 += r.AbsorbedToUkraineKm2
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

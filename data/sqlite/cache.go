@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -58,16 +59,21 @@ func (db *DB) SnapshotGeometry(ctx context.Context, id int64) (orb.MultiPolygon,
 
 // Scenario returns the stored scenario id; an unknown id wraps data.ErrNotFound.
 func (db *DB) Scenario(ctx context.Context, id string) (data.Scenario, error) {
-	all, err := db.Scenarios(ctx)
+	var (
+		js string
+		s  data.Scenario
+	)
+	err := db.sql.QueryRowContext(ctx, `SELECT json, builtin FROM scenarios WHERE id = ?`, id).Scan(&js, &s.Builtin)
+	if errors.Is(err, sql.ErrNoRows) {
+		return data.Scenario{}, fmt.Errorf("scenario %q: %w", id, data.ErrNotFound)
+	}
 	if err != nil {
-		return data.Scenario{}, err
+		return data.Scenario{}, fmt.Errorf("scenario %q: %w", id, err)
 	}
-	for _, s := range all {
-		if s.ID == id {
-			return s, nil
-		}
+	if err := json.Unmarshal([]byte(js), &s); err != nil {
+		return data.Scenario{}, fmt.Errorf("scenario %q: decode: %w", id, err)
 	}
-	return data.Scenario{}, fmt.Errorf("scenario %q: %w", id, data.ErrNotFound)
+	return s, nil
 }
 
 // Occupied returns the cached occupied area per unit (km2 by ISO code) of the
