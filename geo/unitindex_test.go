@@ -30,6 +30,7 @@ func TestUnitIndexAreaKm2(t *testing.T) {
 		{"partly outside both", orb.MultiPolygon{rect(33.5, 48.5, 35, 50)}, map[string]float64{"E": km2(rect(33.5, 48.5, 34, 49))}},
 		{"covering both", orb.MultiPolygon{rect(29, 46, 35, 50)}, map[string]float64{"W": km2(rect(30, 47, 32, 49)), "E": km2(rect(32, 47, 34, 49))}},
 		{"outside both units", orb.MultiPolygon{{{{34.5, 47}, {35, 47}, {35, 49}, {34.5, 47}}}}, map[string]float64{}},
+		{"outside, bounds overlapping a unit", orb.MultiPolygon{{{{33.95, 49.5}, {35, 47}, {35, 49.5}, {33.95, 49.5}}}}, map[string]float64{}},
 		{"empty", nil, map[string]float64{}},
 	}
 	for _, tt := range tests {

@@ -256,14 +256,8 @@ func (s *server) resolveDate(c echo.Context) (data.Date, error) {
 	if q := c.QueryParam("date"); q != "" {
 		return data.ParseDate(q)
 	}
-	dates, err := s.db.Dates(c.Request().Context())
-	if err != nil {
-		return "", err
-	}
-	if len(dates) == 0 {
-		return "", fmt.Errorf("no line of control is stored: %w", data.ErrNotFound)
-	}
-	return dates[len(dates)-1].Date, nil
+	latest, err := s.db.ResolveSnapshot(c.Request().Context(), "")
+	return latest.Date, err
 }
 
 // parseBBox parses "minlon,minlat,maxlon,maxlat"; empty means no box.
