@@ -191,19 +191,21 @@ var (
 // request's format, size and style, and the {y} text.
 func parseTileName(name string) (tileRequest, string, error) {
 	var r tileRequest
-	bad := fmt.Errorf("%w: tile %q: want {y}.mvt or {y}[@2x][.dark|.combined|.combined-dark].png", data.ErrNotFound, name)
+	bad := func() error {
+		return fmt.Errorf("%w: tile %q: want {y}.mvt or {y}[@2x][.dark|.combined|.combined-dark].png", data.ErrNotFound, name)
+	}
 	if y, ok := strings.CutSuffix(name, ".mvt"); ok {
 		r.Format = formatMVT
 		return r, y, nil
 	}
 	rest, ok := strings.CutSuffix(name, ".png")
 	if !ok {
-		return r, "", bad
+		return r, "", bad()
 	}
 	r.Format, r.Size = formatPNG, tiles.RasterTileSize
 	rest, r.Style, _ = strings.Cut(rest, ".")
 	if !slices.Contains(rasterStyles, r.Style) {
-		return r, "", bad
+		return r, "", bad()
 	}
 	if y, ok := strings.CutSuffix(rest, "@2x"); ok {
 		rest, r.Size = y, 2*tiles.RasterTileSize

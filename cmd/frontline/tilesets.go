@@ -344,8 +344,25 @@ type tileRequest struct {
 }
 
 // key names the rendered tile in the cache.
+// It is built by appending, not fmt, because every cached tile request makes one.
 func (r tileRequest) key() string {
-	return fmt.Sprintf("%s/%s/%s/%s@%d.%s", r.ID, r.Version, r.Tile, r.Format, r.Size, r.Style)
+	b := make([]byte, 0, 96)
+	b = append(b, r.ID...)
+	b = append(b, '/')
+	b = append(b, r.Version.String()...)
+	b = append(b, '/')
+	b = strconv.AppendInt(b, int64(r.Tile.Z), 10)
+	b = append(b, '/')
+	b = strconv.AppendUint(b, uint64(r.Tile.X), 10)
+	b = append(b, '/')
+	b = strconv.AppendUint(b, uint64(r.Tile.Y), 10)
+	b = append(b, '/')
+	b = append(b, r.Format...)
+	b = append(b, '@')
+	b = strconv.AppendInt(b, int64(r.Size), 10)
+	b = append(b, '.')
+	b = append(b, r.Style...)
+	return string(b)
 }
 
 // cached returns a tile still in memory and its ETag, whatever its revision:
