@@ -152,7 +152,7 @@ func (ts *tileServer) staticImage(ctx context.Context, r staticRequest) ([]byte,
 // invalid maps staticmap's invalid-request errors to data.ErrInvalid (a 400).
 func invalid(err error) error {
 	if err != nil && errors.Is(err, staticmap.ErrInvalid) && !errors.Is(err, data.ErrInvalid) {
-		return fmt.Errorf("%w: %w", data.ErrInvalid, err)
+		return fmt.Errorf("%w: %s", data.ErrInvalid, strings.TrimPrefix(err.Error(), staticmap.ErrInvalid.Error()+": "))
 	}
 	return err
 }

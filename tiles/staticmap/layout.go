@@ -86,8 +86,9 @@ type block struct {
 // chromeColours are the box and text colours of the chrome, from the palette.
 func chromeColours(dark bool) (box, text, muted color.NRGBA) {
 	p := tiles.DefaultPalette(dark)
+	// Opaque boxes: text and legend swatches read the same over any map,
+	// and print without transparency.
 	box = p.LabelHalo
-	box.A = 230
 	text = p.LabelText
 	muted = text
 	if dark {

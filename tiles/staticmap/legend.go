@@ -3,6 +3,7 @@ package staticmap
 import (
 	"fmt"
 	"image/color"
+	"math"
 
 	"github.com/paulmach/orb"
 
@@ -106,7 +107,7 @@ func Legend(st tiles.Style, kind string) ([]LegendEntry, error) {
 			e.Kind = "hatch"
 		}
 		if s := ls.Stroke; len(s.Width) > 0 && s.Paint.Opacity > 0 {
-			sj := &StrokeJSON{PaintJSON: PaintJSON{hexColor(s.Paint.Color), s.Paint.Opacity}, WidthPx: s.Width.At(LegendZoom)}
+			sj := &StrokeJSON{PaintJSON: PaintJSON{hexColor(s.Paint.Color), s.Paint.Opacity}, WidthPx: round3(s.Width.At(LegendZoom))}
 			for _, st := range s.Width {
 				sj.WidthStops = append(sj.WidthStops, [2]float64{st.Zoom, st.Value})
 			}
@@ -154,3 +155,5 @@ func (e LegendEntry) swatchStyle(name string) tiles.LayerStyle {
 	ls.Label, ls.Symbol = tiles.Label{}, tiles.Symbol{}
 	return ls
 }
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }

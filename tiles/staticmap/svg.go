@@ -71,8 +71,11 @@ func groupID(ls tiles.LayerStyle, seen map[string]int) string {
 	if id == "background" {
 		id = "sea"
 	}
-	if ls.Layer == "oblasts" && ls.Filter.Key == "iso" {
+	switch {
+	case ls.Layer == "oblasts" && ls.Filter.Key == "iso":
 		id = "claimed-oblasts"
+	case ls.Filter.Key != "" && len(ls.Filter.Values) > 0:
+		id += "-" + ls.Filter.Key + "-" + ls.Filter.Values[0]
 	}
 	seen[id]++
 	if n := seen[id]; n > 1 {
@@ -420,7 +423,11 @@ func eachPoint(g orb.Geometry, fn func(orb.Point)) {
 // num formats a coordinate with two decimals (a hundredth of a device
 // pixel), without trailing zeros.
 func num(v float64) string {
-	return strconv.FormatFloat(round2(v), 'f', -1, 64)
+	r := round2(v)
+	if r == 0 {
+		r = 0 // not "-0"
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64)
 }
 
 func paintOpacity(p tiles.Paint) float64 {
