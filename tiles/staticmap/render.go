@@ -102,11 +102,21 @@ func (s *scene) raster() *image.NRGBA {
 	out := image.NewNRGBA(image.Rect(0, 0, s.width, s.height))
 	box, _, _ := chromeColours(s.dark)
 	box.A = 255
-	draw.Draw(out, out.Rect, image.NewUniform(box), image.Point{}, draw.Src)
+	fillRect(out, out.Rect, box)
 	for _, p := range s.panels {
 		v := p.vp.view()
 		m := tiles.RenderView(p.layers, p.style, v)
-		draw.Draw(out, image.Rect(p.x, 0, p.x+v.Width, v.Height), m, image.Point{}, draw.Over)
+		at := image.Rect(p.x, 0, p.x+v.Width, v.Height)
+		if p.style.Background.A == 255 {
+			// An opaque map replaces what is under it: copy rows rather
+			// than take draw's slow generic path for NRGBA.
+			at = at.Intersect(out.Rect)
+			for y := at.Min.Y; y < at.Max.Y; y++ {
+				copy(out.Pix[out.PixOffset(at.Min.X, y):out.PixOffset(at.Max.X, y)], m.Pix[m.PixOffset(0, y):])
+			}
+			continue
+		}
+		draw.Draw(out, at, m, image.Point{}, draw.Over)
 	}
 	for _, p := range s.panels {
 		for _, b := range p.blocks {
@@ -127,7 +137,7 @@ func (s *scene) devRect(r rect) image.Rectangle {
 
 func (s *scene) drawBlock(out *image.NRGBA, b block) {
 	for _, r := range b.boxes {
-		draw.Draw(out, s.devRect(r), image.NewUniform(b.boxColor), image.Point{}, draw.Over)
+		fillRect(out, s.devRect(r), b.boxColor)
 	}
 	if len(b.swatches) > 0 && len(b.boxes) > 0 {
 		// The swatches are painted by the tiles' renderer with the legend
@@ -159,8 +169,26 @@ func (s *scene) drawBlock(out *image.NRGBA, b block) {
 	}
 }
 
-// nrgba is a colour with its opacity applied.
-func withOpacity(c color.NRGBA, o float64) color.NRGBA {
-	c.A = uint8(math.Round(math.Max(0, math.Min(1, float64(c.A)/255*o)) * 255))
-	return c
+// fillRect composites c over the pixels of r (image/draw takes a slow
+// generic path for NRGBA images).
+func fillRect(img *image.NRGBA, r image.Rectangle, c color.NRGBA) {
+	r = r.Intersect(img.Rect)
+	a := uint32(c.A)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := img.Pix[img.PixOffset(r.Min.X, y):img.PixOffset(r.Max.X, y)]
+		for i := 0; i+4 <= len(row); i += 4 {
+			if a == 255 || row[i+3] == 0 {
+				row[i], row[i+1], row[i+2], row[i+3] = c.R, c.G, c.B, c.A
+				continue
+			}
+			// Over, in non-premultiplied terms, onto an opaque or
+			// translucent pixel.
+			da := uint32(row[i+3]) * (255 - a) / 255
+			oa := a + da
+			row[i] = uint8((uint32(c.R)*a + uint32(row[i])*da) / oa)
+			row[i+1] = uint8((uint32(c.G)*a + uint32(row[i+1])*da) / oa)
+			row[i+2] = uint8((uint32(c.B)*a + uint32(row[i+2])*da) / oa)
+			row[i+3] = uint8(oa)
+		}
+	}
 }
