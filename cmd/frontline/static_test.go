@@ -152,7 +152,7 @@ func TestServeStaticImages(t *testing.T) {
 	const view = "37,48.5,6"
 	w, h := 640, 480
 	inside := [2]float64{39.7, 49.4}
-	outside := [2]float64{33.8, 48.9}
+	outside := [2]float64{34.6, 48.8}
 	resp, pngBytes := get(t, base+"/static/control/"+view+"/640x480.png?title=Static%20test")
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" {
 		t.Fatalf("png: %d %s: %s", resp.StatusCode, resp.Header.Get("Content-Type"), pngBytes)

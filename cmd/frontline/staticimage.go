@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -106,8 +107,18 @@ var contentTypes = map[string]string{formatPNG: "image/png", formatSVG: "image/s
 // maxGIFPixels bounds an animation's pixels over all frames.
 const maxGIFPixels = 60_000_000
 
+// staticSlots bounds the static images rendered at once: a large one takes
+// seconds of a core and hundreds of MB, and tiles must keep flowing.
+var staticSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
+
 // staticImage renders one static image and returns it with its content type.
 func (ts *tileServer) staticImage(ctx context.Context, r staticRequest) ([]byte, string, error) {
+	select {
+	case staticSlots <- struct{}{}:
+		defer func() { <-staticSlots }()
+	case <-ctx.Done():
+		return nil, "", ctx.Err()
+	}
 	size, err := staticmap.ParseSize(r.Size)
 	if err != nil {
 		return nil, "", invalid(err)

@@ -58,10 +58,7 @@ func newScene(img Image, spec ViewSpec, size Size) (*scene, error) {
 		edges[i] = int(math.Round(float64(s.width+gutter) * float64(i) / float64(n)))
 	}
 	for i, p := range img.Panels {
-		x0, x1 := edges[i], edges[i+1]
-		if i < n-1 {
-			x1 -= gutter
-		}
+		x0, x1 := edges[i], edges[i+1]-gutter
 		cssW := float64(x1-x0) / size.Scale
 		vp := spec.viewport(int(math.Round(cssW)), size.Height, size.Scale, creditsH)
 		ps := panelScene{id: "map", x: x0, vp: vp, style: p.Style}
