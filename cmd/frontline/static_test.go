@@ -277,6 +277,7 @@ func TestServeStaticImages(t *testing.T) {
 		w, h int
 	}{
 		{"/static/control/[36,46.5,40.5,50.2]/500x500.png", 500, 500},
+		{"/static/control/%5B36,46.5,40.5,50.2%5D/300x300.png", 300, 300},
 		{"/static/scenario-alaska-2025/36.5,48,6.5/300x200.png?theme=dark", 300, 200},
 		{"/static/diff/auto/400x300.png", 400, 300},
 		{"/static/base/auto/400x300@2x.png", 800, 600},

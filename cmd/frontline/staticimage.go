@@ -299,7 +299,7 @@ func (ts *tileServer) credits(p panelInfo) string {
 		b.WriteString(" (" + r.AsOfNote + ".)")
 	}
 	if r.Approximate {
-		b.WriteString(" APPROXIMATE demonstration line, hand-drawn, not a survey.")
+		b.WriteString(" APPROXIMATE: demonstration data, not a survey.")
 	}
 	switch p.kind {
 	case "control":
@@ -307,8 +307,8 @@ func (ts *tileServer) credits(p panelInfo) string {
 	case "diff":
 		b.WriteString(" Method: taken and retaken land are the differences between the two lines.")
 	case "scenario":
-		fmt.Fprintf(&b, " Method: scenario %q, held after the deal = %s on that line; land to cede or return is the difference from today's area, strips within %.0f km of the border absorbed.",
-			p.scenario.Title, p.scenario.Rule, ts.derived.SliverToleranceM()/1000)
+		fmt.Fprintf(&b, " Method: the scenario's rule (GET /api/scenarios/%s) applied to that line; ceded and returned land is the difference from the held area, strips within %g km of the border absorbed.",
+			p.scenario.ID, ts.derived.SliverToleranceM()/1000)
 	}
 	b.WriteString(" Boundaries: Natural Earth. Map: Frontline.")
 	return b.String()
