@@ -1363,6 +1363,12 @@ const LabelZoomsProperty = "label_zooms"
 // the left of its point instead of the right.
 const LabelLeftZoomsProperty = "label_left_zooms"
 
+// LabelSide reads the placement PlaceLabels decided for a point's label at
+// zoom z: whether it is drawn and whether on the left of the point. It is
+// for renderers other than Render (vector images) that must place labels
+// as the tiles do.
+func LabelSide(props map[string]any, z int) (draw, left bool) { return labelSide(props, z) }
+
 // labelSide reads the placement properties for zoom z: whether the label
 // is drawn and whether on the left.
 func labelSide(props map[string]any, z int) (draw, left bool) {

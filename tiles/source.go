@@ -418,7 +418,42 @@ func (s *Source) tile(t Tile, extent, bufferPx int) ([]Layer, int) {
 	}
 	box := orb.Bound{Min: orb.Point{-buf, -buf}, Max: orb.Point{e + buf, e + buf}}
 	tr := tileTransform{scale: n * e, dx: float64(t.X) * e, dy: float64(t.Y) * e}
+	return s.window(out, z, q, box, tr)
+}
 
+// Window is Tile for any rectangle of the map rather than one tile: every
+// layer (same names, same order, empty ones kept) with the features meeting
+// the window plus bufferPx, clipped to it and transformed to its pixels,
+// x east and y down from its top-left corner. The window is width x height
+// pixels whose top-left corner is the global pixel (x, y) of a world
+// worldPx pixels wide (256 * 2^zoom times the device scale; zoom may be
+// fractional). Geometry comes from the copy simplified for zoom z
+// (clamped to 0..MaxZoom): pick the zoom whose tiles would be drawn at
+// about this world size.
+func (s *Source) Window(z int, worldPx, x, y float64, width, height, bufferPx int) []Layer {
+	out := make([]Layer, len(s.layers))
+	for i, l := range s.layers {
+		out[i].Name = l.name
+	}
+	if width <= 0 || height <= 0 || !(worldPx > 0) {
+		return out
+	}
+	z = min(max(z, 0), MaxZoom)
+	buf := float64(max(bufferPx, 0))
+	q := orb.Bound{
+		Min: orb.Point{(x - buf) / worldPx, (y - buf) / worldPx},
+		Max: orb.Point{(x + float64(width) + buf) / worldPx, (y + float64(height) + buf) / worldPx},
+	}
+	box := orb.Bound{Min: orb.Point{-buf, -buf}, Max: orb.Point{float64(width) + buf, float64(height) + buf}}
+	out, _ = s.window(out, z, q, box, tileTransform{scale: worldPx, dx: x, dy: y})
+	return out
+}
+
+// window fills out (named after the layers) with the features of zoom z's
+// copy meeting the world bound q, transformed by tr and clipped to box (q
+// in the transformed coordinates), and returns it with the number of index
+// entries visited.
+func (s *Source) window(out []Layer, z int, q, box orb.Bound, tr tileTransform) ([]Layer, int) {
 	visited := 0
 	var ids []int32
 	for li, l := range s.layers {

@@ -71,6 +71,8 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	e.GET("/tiles.json", s.tilesets, s.cors)
 	e.GET("/tiles/:file", s.tileJSON, s.cors)
 	e.GET("/tiles/:id/:version/:z/:x/:y", s.tile, s.cors)
+	e.GET("/static/:style/:view/:file", s.staticImage, s.cors)
+	e.GET("/legend/:file", s.legend, s.cors)
 	e.GET("/*", echo.WrapHandler(http.FileServer(http.FS(static.Files))))
 	return e
 }
