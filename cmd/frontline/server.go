@@ -44,15 +44,16 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.metrics.middleware)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestIDs()}))
 	// The logger turns a handler's error into its response (HandleError)
 	// before logging, so the logged status is the one sent; Recover runs
-	// inside it, so a panic is logged as a 500 request too.
+	// inside it, so a panic is logged as a 500 request too. It also feeds
+	// the request metrics.
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogRequestID: true, LogResponseSize: true,
 		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			s.metrics.request(c.Path(), v.Method, v.Status, v.Latency)
 			log.Info("request", "id", v.RequestID, "method", v.Method, "uri", v.URI, "status", v.Status,
 				"bytes", v.ResponseSize, "ms", float64(v.Latency.Microseconds())/1000)
 			return nil
