@@ -38,11 +38,15 @@ func ETag(b []byte) string {
 	return `"` + hex.EncodeToString(sum[:12]) + `"`
 }
 
-// CacheStats counts cache traffic since the cache was made.
+// CacheStats counts cache traffic since the cache was made. A lookup that
+// finds its key in memory is a hit; a GetOrRender that does not is one miss
+// (however many lookups came before it), answered from disk or rendered.
 type CacheStats struct {
 	Hits, Misses, Evictions int64
+	DiskHits, Renders       int64 // how misses were answered (a miss that finds another caller's render counts neither)
 	Bytes                   int64 // held now
 	Entries                 int   // held now
+	MaxBytes                int64 // the budget
 }
 
 // NewCache returns a cache holding at most maxBytes of tile data (keys not
@@ -62,7 +66,6 @@ func (c *Cache) Get(key string) ([]byte, bool) {
 		c.stats.Hits++
 		return el.Value.(*cacheEntry).data, true
 	}
-	c.stats.Misses++
 	return nil, false
 }
 
@@ -77,7 +80,6 @@ func (c *Cache) GetWithETag(key string) ([]byte, string, bool) {
 		e := el.Value.(*cacheEntry)
 		return e.data, e.etag, true
 	}
-	c.stats.Misses++
 	return nil, "", false
 }
 
@@ -88,16 +90,20 @@ func (c *Cache) GetOrRender(key string, render func() ([]byte, error)) ([]byte, 
 	if b, tag, ok := c.GetWithETag(key); ok {
 		return b, tag, nil
 	}
+	c.count(&c.stats.Misses)
 	v, err, _ := c.flight.Do(key, func() (any, error) {
 		if e, ok := c.peek(key); ok {
 			return e, nil
 		}
 		b, fromDisk := c.disk.get(key)
-		if !fromDisk {
+		if fromDisk {
+			c.count(&c.stats.DiskHits)
+		} else {
 			var err error
 			if b, err = render(); err != nil {
 				return nil, err
 			}
+			c.count(&c.stats.Renders)
 			// A tile that cannot be written is still served; the disk is a cache.
 			c.disk.put(key, b)
 		}
@@ -110,6 +116,13 @@ func (c *Cache) GetOrRender(key string, render func() ([]byte, error)) ([]byte, 
 	}
 	e := v.(*cacheEntry)
 	return e.data, e.etag, nil
+}
+
+// count adds one to a counter of c.stats.
+func (c *Cache) count(n *int64) {
+	c.mu.Lock()
+	*n++
+	c.mu.Unlock()
 }
 
 // peek is Get without counting or reordering.
@@ -154,7 +167,7 @@ func (c *Cache) Stats() CacheStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s := c.stats
-	s.Bytes, s.Entries = c.bytes, len(c.items)
+	s.Bytes, s.Entries, s.MaxBytes = c.bytes, len(c.items), c.maxBytes
 	return s
 }
 

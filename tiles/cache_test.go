@@ -92,3 +92,30 @@ func TestCacheDiskSurvivesARestart(t *testing.T) {
 		t.Errorf("%d files on disk, want 1", n)
 	}
 }
+
+func TestCacheStatsCountEachMissOnce(t *testing.T) {
+	disk, err := NewDiskCache(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func() ([]byte, error) { return []byte("tile"), nil }
+	c := NewCache(1<<20, disk)
+	// The server looks in memory first, then asks GetOrRender: one miss, one render.
+	if _, _, ok := c.GetWithETag("a"); ok {
+		t.Fatal("empty cache answered a")
+	}
+	c.GetOrRender("a", render)
+	c.GetWithETag("a")
+	c.GetOrRender("a", render)
+	want := CacheStats{Hits: 2, Misses: 1, Renders: 1, Bytes: 4, Entries: 1, MaxBytes: 1 << 20}
+	if got := c.Stats(); got != want {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	// A new cache on the same directory answers the miss from disk.
+	c = NewCache(1<<20, disk)
+	c.GetOrRender("a", render)
+	want = CacheStats{Misses: 1, DiskHits: 1, Bytes: 4, Entries: 1, MaxBytes: 1 << 20}
+	if got := c.Stats(); got != want {
+		t.Errorf("after a restart: got %+v, want %+v", got, want)
+	}
+}

@@ -56,15 +56,16 @@ func (c serveConfig) Validate() error {
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", "serve [--db PATH] [--addr HOST:PORT]", stderr)
 	var cfg serveConfig
-	fs.StringVar(&cfg.DB, "db", envOr("FRONTLINE_DB", "frontline.db"), dbUsage)
-	fs.StringVar(&cfg.Addr, "addr", envOr("FRONTLINE_ADDR", "127.0.0.1:8080"), "listen address `HOST:PORT` (environment FRONTLINE_ADDR); port 0 picks a free port")
-	fs.StringVar(&cfg.Scenarios, "scenarios", os.Getenv("FRONTLINE_SCENARIOS"), "`directory` of scenario files (*.json) to load at start, replacing stored ones with the same ids (environment FRONTLINE_SCENARIOS)")
-	fs.StringVar(&cfg.PublicURL, "public-url", os.Getenv("FRONTLINE_PUBLIC_URL"), "public origin for tile URLs in TileJSON, e.g. https://maps.example.org (environment FRONTLINE_PUBLIC_URL; default: from each request, honouring X-Forwarded-Proto/-Host)")
+	fs.StringVar(&cfg.DB, "db", "frontline.db", dbUsage)
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address `HOST:PORT`; port 0 picks a free port")
+	fs.StringVar(&cfg.Scenarios, "scenarios", "", "`directory` of scenario files (*.json) to load at start, replacing stored ones with the same ids")
+	fs.StringVar(&cfg.PublicURL, "public-url", "", "public origin for tile URLs in TileJSON, e.g. https://maps.example.org (default: from each request, honouring X-Forwarded-Proto/-Host)")
 	fs.BoolVar(&cfg.ReadOnly, "read-only", false, "open an existing database read-only, for serving replicas: nothing is written, derived results are computed in memory only")
-	fs.StringVar(&cfg.TileCacheDir, "tile-cache-dir", os.Getenv("FRONTLINE_TILE_CACHE_DIR"), "`directory` for a persistent tile cache that survives restarts (environment FRONTLINE_TILE_CACHE_DIR; default none); delete it to clear")
+	fs.StringVar(&cfg.TileCacheDir, "tile-cache-dir", "", "`directory` for a persistent tile cache that survives restarts (default none); delete it to clear")
 	fs.IntVar(&cfg.TileCacheMB, "tile-cache-mb", 256, "memory budget of the tile cache in `MiB`")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let in-flight requests finish on SIGTERM")
-	if rest, err := parseInterspersed(fs, args); err != nil {
+	// Flags defined above this line get an environment variable each.
+	if rest, err := parseWithEnv(fs, args, os.LookupEnv); err != nil {
 		return err
 	} else if len(rest) > 0 {
 		return fmt.Errorf("%w: serve takes no arguments, got %q", errUsage, rest)
@@ -98,8 +99,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	handler := newServer(db, derived, ts, cfg.PublicURL, logger)
 	srv := &http.Server{
-		Handler:           newServer(db, derived, ts, cfg.PublicURL, logger),
+		Handler:           handler,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelError), // net/http's own complaints, as JSON too
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -116,6 +119,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
+	handler.drain()
 	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()

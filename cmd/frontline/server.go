@@ -29,31 +29,45 @@ type server struct {
 	tiles     *tileServer
 	publicURL string // origin for URLs in TileJSON, "" to take it from each request
 	log       *slog.Logger
+	echo      *echo.Echo
+	metrics   *metrics
+	draining  atomic.Bool // shutting down: /readyz answers 503
 }
 
 // newServer returns the HTTP handler of frontline serve.
-func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL string, log *slog.Logger) http.Handler {
-	s := &server{db: db, derived: derived, tiles: ts, publicURL: strings.TrimSuffix(publicURL, "/"), log: log}
+func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL string, log *slog.Logger) *server {
+	s := &server{db: db, derived: derived, tiles: ts, publicURL: strings.TrimSuffix(publicURL, "/"), log: log,
+		metrics: newMetrics(db, ts.cache)}
+	ts.onRender = s.metrics.observeRender
 	e := echo.New()
+	s.echo = e
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestIDs()}))
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true,
-		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err.Error(), "stack", string(stack))
-			return err
-		}}))
+	// The logger turns a handler's error into its response (HandleError)
+	// before logging, so the logged status is the one sent; Recover runs
+	// inside it, so a panic is logged as a 500 request too. It also feeds
+	// the request metrics.
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogRequestID: true, LogResponseSize: true,
+		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			s.metrics.request(c.Path(), v.Method, v.Status, v.Latency)
 			log.Info("request", "id", v.RequestID, "method", v.Method, "uri", v.URI, "status", v.Status,
 				"bytes", v.ResponseSize, "ms", float64(v.Latency.Microseconds())/1000)
 			return nil
 		},
 	}))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err.Error(), "stack", string(stack))
+			return err
+		}}))
 
 	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.metrics.handler(log))
 	api := e.Group("/api", s.cors)
 	api.GET("/boundaries", s.boundaries)
 	api.GET("/dates", s.dates)
@@ -74,8 +88,10 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	e.GET("/static/:style/:view/:file", s.staticImage, s.cors)
 	e.GET("/legend/:file", s.legend, s.cors)
 	e.GET("/*", echo.WrapHandler(http.FileServer(http.FS(static.Files))))
-	return e
+	return s
 }
+
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
 // newRequestIDs returns a generator of request ids: a random prefix per
 // process and a counter, unique and in order, without reading random bytes

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 	"golang.org/x/sync/singleflight"
@@ -32,6 +33,9 @@ type tileServer struct {
 	styles  map[string]tiles.Style // by raster style name; see rasterStyles
 	flight  singleflight.Group
 	cities  []data.City
+	// onRender, if set, is told how long each render on a cache miss took;
+	// format is "mvt", "png" or "png@2x".
+	onRender func(kind, format string, d time.Duration)
 
 	srcMu   sync.Mutex
 	srcs    map[string]*tiles.Source // prepared sources by tileset version
@@ -343,6 +347,14 @@ type tileRequest struct {
 	Style   string // PNG only: one of rasterStyles
 }
 
+// formatLabel names the request's format in metrics: "mvt", "png" or "png@2x".
+func (r tileRequest) formatLabel() string {
+	if r.Format == formatPNG && r.Size > tiles.RasterTileSize {
+		return "png@2x"
+	}
+	return r.Format
+}
+
 // key names the rendered tile in the cache.
 // It is built by appending, not fmt, because every cached tile request makes one.
 func (r tileRequest) key() string {
@@ -386,6 +398,9 @@ func (ts *tileServer) tile(ctx context.Context, r tileRequest) ([]byte, string, 
 		return nil, "", fmt.Errorf("tile URL is for data revision %d, the data is now at revision %d: fetch /tiles/%s.json again: %w", r.Version.Revision, rev, r.ID, data.ErrNotFound)
 	}
 	return ts.cache.GetOrRender(r.key(), func() ([]byte, error) {
+		if ts.onRender != nil {
+			defer func(start time.Time) { ts.onRender(kind, r.formatLabel(), time.Since(start)) }(time.Now())
+		}
 		src, err := ts.source(ctx, r.ID, kind, scenarioID, r.Version)
 		if err != nil {
 			return nil, err
