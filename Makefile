@@ -26,7 +26,7 @@ test-go:
 	$(GO) test ./...
 
 test-browser: build
-	FRONTLINE_BIN=$(CURDIR)/$(BIN) node --test static/test/
+	FRONTLINE_BIN=$(CURDIR)/$(BIN) node --test static/test/*.test.mjs
 
 ## bench: Go benchmarks, then the import of every daily line in $(SHARED)
 bench: build

@@ -71,6 +71,7 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	e.GET("/tiles.json", s.tilesets, s.cors)
 	e.GET("/tiles/:file", s.tileJSON, s.cors)
 	e.GET("/tiles/:id/:version/:z/:x/:y", s.tile, s.cors)
+	e.GET("/embed", s.embedPage)
 	e.GET("/*", echo.WrapHandler(http.FileServer(http.FS(static.Files))))
 	return e
 }
