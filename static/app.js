@@ -448,14 +448,15 @@ function swipeControl(left, right, vertical) {
 async function ensureTwin() {
   if (mapB) return mapB;
   await loadScript(`${ROOT}/vendor/leaflet.sync/L.Map.Sync.js`);
+  // The view as the URL has it: read before the layout changes, which moves the map.
+  const { center, zoom } = viewFromHash(location.hash) ?? { center: mapA.getCenter(), zoom: mapA.getZoom() };
   ui.cellB.hidden = false;
   ui.maps.dataset.compare = 'twin';
-  const center = mapA.getCenter();
-  const zoom = mapA.getZoom();
   mapA.invalidateSize({ pan: false });
-  mapA.setView(center, zoom, { animate: false });
+  // reset: a small move would otherwise be a pan by whole pixels, off by up to one.
+  mapA.setView(center, zoom, { reset: true });
   mapB = L.map('map-b', { ...mapOptions, zoomControl: false });
-  mapB.setView(center, zoom, { animate: false });
+  mapB.setView(center, zoom, { reset: true });
   const cursor = { syncCursor: true, syncCursorMarkerOptions: { radius: 8, color: '#1c2229', weight: 2, fillColor: '#ffffff', fillOpacity: 0.5, interactive: false, className: 'fl-cursor' } };
   mapA.sync(mapB, cursor);
   mapB.sync(mapA, { ...cursor, noInitialSync: true });
@@ -470,12 +471,11 @@ function dropTwin() {
   mapA.cursor = undefined;
   mapB.remove();
   mapB = null;
+  const { center, zoom } = viewFromHash(location.hash) ?? { center: mapA.getCenter(), zoom: mapA.getZoom() };
   ui.cellB.hidden = true;
   ui.maps.dataset.compare = state.compare;
-  const center = mapA.getCenter();
-  const zoom = mapA.getZoom();
   mapA.invalidateSize({ pan: false });
-  mapA.setView(center, zoom, { animate: false });
+  mapA.setView(center, zoom, { reset: true });
 }
 
 // --- applying the state --------------------------------------------------------
@@ -491,9 +491,15 @@ function writeURL() {
   if (ui.share.open) renderShare();
 }
 
-/** Brings maps, layers, legend and panels in line with state; later calls win. */
+/**
+ * Brings maps, layers, legend and panels in line with state; later calls win. Tiles
+ * start as soon as their TileJSON is in; the figures follow. body[data-state] is
+ * "loading" until both are shown.
+ */
 async function apply() {
   const seq = ++applySeq;
+  document.body.dataset.state = 'loading';
+  document.body.toggleAttribute('data-compare-on', Boolean(state.compare));
   writeURL();
   renderDateControls();
   const entry = catalogue.byDate.get(state.date);
@@ -504,16 +510,19 @@ async function apply() {
   const prev = previousDate(state.date);
   const wantDiff = state.layers.has('diff') && !state.compare && prev;
   const changeFrom = sideB && sideB.date !== sideA.date ? [sideA.date, sideB.date].sort() : null;
+  const figures = Promise.all([
+    figuresOf(sideA),
+    sideB ? figuresOf(sideB) : null,
+    wantDiff ? getJSON(`${ROOT}/api/change?from=${prev}&to=${state.date}`) : null,
+    changeFrom ? getJSON(`${ROOT}/api/change?from=${changeFrom[0]}&to=${changeFrom[1]}`) : null,
+  ]);
+  figures.catch(() => {}); // reported below, after the tiles
   try {
-    const [baseTJ, tjA, tjB, diffTJ, figA, figB, diffChange, change] = await Promise.all([
+    const [baseTJ, tjA, tjB, diffTJ] = await Promise.all([
       getJSON(tileJSONURL('base', {})),
       overlayTileJSON(sideA),
       sideB ? overlayTileJSON(sideB) : null,
       wantDiff ? getJSON(tileJSONURL('diff', { from: prev, to: state.date })) : null,
-      figuresOf(sideA),
-      sideB ? figuresOf(sideB) : null,
-      wantDiff ? getJSON(`${ROOT}/api/change?from=${prev}&to=${state.date}`) : null,
-      changeFrom ? getJSON(`${ROOT}/api/change?from=${changeFrom[0]}&to=${changeFrom[1]}`) : null,
       state.compare ? loadScript(`${ROOT}/vendor/leaflet-side-by-side/leaflet-side-by-side.js`) : null,
     ]);
     if (seq !== applySeq) return;
@@ -545,13 +554,15 @@ async function apply() {
     ui.overlayName.textContent = state.scenario ? `Scenario: ${sideName(sideA)}` : 'Russian-held area';
     ui.diffName.textContent = prev ? `Change since ${formatDate(prev, shortDate)}` : 'Change since the previous date (none stored)';
     ui.layerBoxes[2].disabled = !prev || Boolean(state.compare);
+    ui.embedTitle.textContent = sideB ? `${sideName(sideA)} (A) and ${sideName(sideB)} (B)` : sideName(sideA);
+    document.title = `Frontline: ${sideName(sideA)}, ${formatDate(state.date)}`;
 
+    const [figA, figB, diffChange, change] = await figures;
+    if (seq !== applySeq) return;
     renderSnapshot({ ...entry, ...figA.line });
     renderLegend(figA, diffChange);
     renderOblasts(figA);
     renderScenarioPanel(figA);
-    ui.embedTitle.textContent = sideB ? `${sideName(sideA)} (A) and ${sideName(sideB)} (B)` : sideName(sideA);
-    document.title = `Frontline: ${sideName(sideA)}, ${formatDate(state.date)}`;
     if (sideB) {
       sideLabel(ui.labelA, 'A', sideA, figA);
       sideLabel(state.compare === 'swipe' ? ui.labelBSwipe : ui.labelBTwin, 'B', sideB, figB);
@@ -719,7 +730,7 @@ ui.oblastDetails.addEventListener('toggle', () => {
     writeURL();
   }
 });
-mapA.on('moveend', () => MODE !== 'pmtiles' && document.body.dataset.state && writeURL());
+mapA.on('moveend', () => MODE !== 'pmtiles' && applySeq > 0 && writeURL());
 NARROW.addEventListener('change', () => state.compare === 'swipe' && apply());
 
 /**
@@ -737,6 +748,10 @@ function defaultSideB() {
 // --- start -------------------------------------------------------------------------
 
 async function startServerMode() {
+  // The base map needs no choice: start its tiles while the catalogue loads.
+  getJSON(tileJSONURL('base', {})).then((tj) => {
+    if (state.layers.has('base') && applySeq === 0) setSlot(mapA, 'base', tj, 1);
+  }).catch(() => {}); // apply() reports it
   const [dates, scenarios] = await Promise.all([getJSON(`${ROOT}/api/dates`), getJSON(`${ROOT}/api/scenarios`)]);
   catalogue.dates = dates.dates ?? [];
   catalogue.scenarios = scenarios.scenarios ?? [];

@@ -70,8 +70,8 @@ async function openPage({ viewport = { width: 1280, height: 800 }, dpr = 1, csp 
  */
 async function settled(page, predicate = null, arg = null) {
   if (predicate) await page.waitForFunction(predicate, arg, { timeout: 60_000 });
-  await page.waitForFunction(() => document.body.dataset.state && document.getElementById('maps').dataset.tiles === 'loaded',
-    null, { timeout: 60_000 });
+  await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state) &&
+    document.getElementById('maps').dataset.tiles === 'loaded', null, { timeout: 60_000 });
   const state = await page.getAttribute('body', 'data-state');
   assert.equal(state, 'ready', `viewer not ready: ${await page.textContent('#error-text')}`);
 }
@@ -102,6 +102,53 @@ const vermillionPixels = (page, cls, frame = page) => frame.evaluate((sel) => {
   }
   return best;
 }, `.${cls} img.leaflet-tile-loaded`);
+
+/**
+ * WCAG 2 contrast of the text of every visible element matching selectors against its
+ * background (the first opaque-ish ancestor background, composited over white).
+ * Returns [{selector, text, ratio}] below min.
+ */
+const lowContrast = (page, selectors, min = 4.5) => page.evaluate(([sels, minRatio]) => {
+  const rgba = (c) => {
+    const m = c.match(/rgba?\(([^)]+)\)/);
+    if (!m) return null;
+    const [r, g, b, a = 1] = m[1].split(/[,\s/]+/).filter(Boolean).map(Number);
+    return [r, g, b, a];
+  };
+  const over = (fg, bg) => fg.slice(0, 3).map((v, i) => v * fg[3] + bg[i] * (1 - fg[3]));
+  const lum = (c) => {
+    const [r, g, b] = c.map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const background = (el) => {
+    const layers = [];
+    for (let n = el; n; n = n.parentElement) {
+      const c = rgba(getComputedStyle(n).backgroundColor);
+      if (c && c[3] > 0) layers.push(c);
+      if (c && c[3] === 1) break;
+    }
+    return layers.reverse().reduce((acc, c) => over(c, acc), [255, 255, 255]);
+  };
+  const bad = [];
+  for (const sel of sels) {
+    for (const el of document.querySelectorAll(sel)) {
+      if (!el.checkVisibility() || !el.textContent.trim()) continue;
+      const bg = background(el);
+      const fg = over(rgba(getComputedStyle(el).color), bg);
+      const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      if (ratio < minRatio) bad.push({ selector: sel, text: el.textContent.trim().slice(0, 40), ratio: Number(ratio.toFixed(2)) });
+    }
+  }
+  return bad;
+}, [selectors, min]);
+
+const TEXT = ['h1', '.dek', '.eyebrow', 'label', '#date-label', '.badge', '.source', '.note', '.range-ends span', '.legend-text',
+  '.figure', '.muted', '.scenario p', '.citations li', '.side-label span', '.changed-row span', 'summary', 'th', 'td',
+  '.leaflet-control-attribution', '.button', 'select', 'a'];
 
 /** Legend figures shown: {key: value with one decimal}. */
 const legendFigures = (page) => page.$$eval('#legend-list [data-figure]',
@@ -236,6 +283,7 @@ describe('viewer', () => {
       for (const name of ['Previous date', 'Next date', 'Date', 'Scenario', 'Base map']) {
         assert.equal(await page.getByLabel(name, { exact: true }).count(), 1, `control labelled ${name}`);
       }
+      assert.deepEqual(await lowContrast(page, TEXT), [], 'text contrast at least 4.5:1');
       await page.screenshot({ path: join(artifacts, 'viewer-desktop@2x.png') });
       assert.deepEqual(problems, []);
     } finally {
@@ -358,7 +406,7 @@ describe('viewer', () => {
       const cy = cursor.y + cursor.height / 2 - boxB.y;
       assert.ok(Math.abs(cx - boxB.width * 0.3) < 3 && Math.abs(cy - boxB.height * 0.7) < 3,
         `cursor at (${cx.toFixed(1)}, ${cy.toFixed(1)}) in map B, want (${(boxB.width * 0.3).toFixed(1)}, ${(boxB.height * 0.7).toFixed(1)})`);
-      await page.waitForTimeout(300);
+      assert.deepEqual(await lowContrast(page, TEXT), [], 'text contrast at least 4.5:1');
       await page.screenshot({ path: join(artifacts, 'compare-twin.png') });
       assert.deepEqual(problems, []);
     } finally {
