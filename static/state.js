@@ -50,7 +50,8 @@ export function stateQuery(state) {
     if (state.date2) q.set('date2', state.date2);
   }
   if (state.oblasts) q.set('oblasts', '1');
-  return q.toString();
+  // Commas stay readable: no value the state holds can contain an escape.
+  return q.toString().replace(/%2C/g, ',');
 }
 
 /** Parses "#zoom/lat/lng" into {zoom, center: [lat, lng]}, or null. */

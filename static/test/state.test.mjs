@@ -12,7 +12,7 @@ test('parseState and stateQuery round-trip every key, defaults left out', () => 
     ['scenario=alaska-2025&date=2025-08-15', 'scenario=alaska-2025&date=2025-08-15'],
     // key order is fixed; layers equal to the default are dropped
     ['date=2025-08-15&layers=base,overlay&scenario=current', 'scenario=current&date=2025-08-15'],
-    ['layers=overlay,diff', 'layers=overlay%2Cdiff'],
+    ['layers=overlay,diff', 'layers=overlay,diff'],
     ['layers=', 'layers='],
     ['compare=twin&scenario2=four-oblasts&date2=2025-07-01&oblasts=1', 'compare=twin&scenario2=four-oblasts&date2=2025-07-01&oblasts=1'],
     // side B only counts while comparing

@@ -328,6 +328,23 @@ describe('viewer', () => {
       assert.match(await page.textContent('.leaflet-control-attribution'), new RegExp(FIXTURE_SOURCE));
       assert.match(page.url(), new RegExp(`[?&]date=${FIXTURE_DATE}(&|#)`));
 
+      // The change layer: gains and losses since the previous stored date, tiles and figures.
+      await page.keyboard.press('End');
+      await settled(page, (d) => document.getElementById('maps').dataset.overlay.includes(`/${d}.`), SHIPPED_DATE);
+      const dates = (await api('api/dates')).dates.map((d) => d.date);
+      const prev = dates[dates.indexOf(SHIPPED_DATE) - 1];
+      await page.check('#layer-diff');
+      await settled(page, () => Boolean(document.querySelector('.fl-diff img.leaflet-tile-loaded')));
+      const diffTiles = await tilesOf(page, 'fl-diff');
+      assert.ok(diffTiles.every((t) => t.src.includes(`/tiles/diff/${prev}_${SHIPPED_DATE}.r`)), `diff tiles ${prev} to ${SHIPPED_DATE}`);
+      const ch = await api(`api/change?from=${prev}&to=${SHIPPED_DATE}`);
+      const withDiff = await legendFigures(page);
+      assert.equal(withDiff.gained, km(ch.total.gained_km2));
+      assert.equal(withDiff.lost, km(ch.total.lost_km2));
+      assert.match(page.url(), /[?&]layers=base,overlay,diff(&|#)/);
+      await page.uncheck('#layer-diff');
+      await settled(page, () => !document.querySelector('.fl-diff'));
+
       // Layer toggle: the overlay off removes its tiles and its legend entries.
       await page.uncheck('#layer-overlay');
       await settled(page, () => !document.querySelector('.fl-overlay'));
@@ -486,6 +503,13 @@ describe('viewer', () => {
     const { page, problems, close } = await openPage();
     try {
       await loadViewer(page, `?scenario=alaska-2025&date=${SHIPPED_DATE}#7/48.0000/36.5000`);
+      // Keyboard: Enter on the Share button opens the dialog, Escape closes it.
+      await page.focus('#share-open');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#share-csv');
+      assert.equal(await page.evaluate(() => document.getElementById('share').open), true);
+      await page.keyboard.press('Escape');
+      assert.equal(await page.evaluate(() => document.getElementById('share').open), false);
       await page.click('#share-open');
       await page.waitForSelector('#share-csv');
       await page.screenshot({ path: join(artifacts, 'share-dialog.png') });
