@@ -219,6 +219,7 @@ function setSlot(map, name, tj, zIndex) {
   });
   attribute(layer, tj.attribution);
   trackTiles(layer);
+  layer.on('tileerror', refreshAfterTileError);
   layer.addTo(map);
   held.set(name, layer);
   return layer;
@@ -656,6 +657,12 @@ async function renderShare() {
   const csv = state.scenario
     ? `${ROOT}/api/scenarios/${encodeURIComponent(state.scenario)}.csv?date=${state.date}`
     : `${ROOT}/api/change.csv?from=${sameScenario && state.date2 ? [state.date, state.date2].sort().join('&to=') : `${state.date}&to=${state.date}`}`;
+  // Comparing the line on two dates: the change between them has its own image.
+  const changeDates = state.compare && !state.scenario && !state.scenario2 && state.date2 && state.date2 !== state.date
+    ? [state.date, state.date2].sort() : null;
+  const changeImages = changeDates
+    ? staticImageURLs(ROOT, 'diff', { lng: c.lng, lat: c.lat, zoom: mapA.getZoom() }, { w: size.x, h: size.y }, { from: changeDates[0], to: changeDates[1] })
+    : null;
   const title = `Frontline map: ${sideName({ scenario: state.scenario })}, ${formatDate(state.date)}`;
   ui.shareBody.replaceChildren(
     shareField('share-permalink', 'Permalink', permalink, { link: true }),
@@ -666,6 +673,7 @@ async function renderShare() {
     shareField('share-png', 'Static image (PNG, this view, @2x)', images.png, { link: true }),
     shareField('share-svg', 'Static image (SVG, editable)', images.svg, { link: true }),
     shareField('share-social', 'Social card (1200×630 PNG)', images.social, { link: true }),
+    ...(changeImages ? [shareField('share-change-png', `Static image of the change, ${changeDates.join(' to ')} (PNG)`, changeImages.png, { link: true })] : []),
     shareField('share-csv', 'Figures (CSV)', csv, { link: true }),
   );
 }
@@ -747,31 +755,62 @@ function defaultSideB() {
 
 // --- start -------------------------------------------------------------------------
 
+/** Reads the dates and scenarios from the API into catalogue and the pickers; returns /api/dates. */
+async function loadCatalogue() {
+  const [dates, scenarios] = await Promise.all([getJSON(`${ROOT}/api/dates`), getJSON(`${ROOT}/api/scenarios`)]);
+  catalogue.dates = dates.dates ?? [];
+  catalogue.scenarios = scenarios.scenarios ?? [];
+  catalogue.byDate = new Map(catalogue.dates.map((d) => [d.date, d]));
+  catalogue.byScenario = new Map(catalogue.scenarios.map((sc) => [sc.id, sc]));
+  for (const select of [ui.scenario, ui.scenario2]) {
+    select.replaceChildren(select.options[0]);
+    fillScenarioSelect(select);
+  }
+  ui.date2.replaceChildren(...catalogue.dates.map((d) => {
+    const o = h('option', '', formatDate(d.date, shortDate) + (d.approximate ? ' (approximate)' : ''));
+    o.value = d.date;
+    return o;
+  }));
+  if (catalogue.dates.length) {
+    ui.first.textContent = formatDate(catalogue.dates[0].date, shortDate);
+    ui.last.textContent = formatDate(catalogue.dates.at(-1).date, shortDate);
+  }
+  return dates;
+}
+
+/**
+ * Tile URLs name their data revision, and after an import the server answers tiles of
+ * an older revision that it no longer holds with 404 ("fetch the TileJSON again"): a
+ * failed tile makes the viewer read the catalogue and the TileJSON anew, at most once
+ * in 10 s, so a page left open (an embed) follows new data.
+ */
+let lastRefresh = 0;
+async function refreshAfterTileError() {
+  if (MODE === 'pmtiles' || Date.now() - lastRefresh < 10_000) return;
+  lastRefresh = Date.now();
+  jsonCache.clear();
+  try {
+    await loadCatalogue();
+    if (!catalogue.byDate.has(state.date)) state.date = catalogue.dates.at(-1).date;
+    if (state.compare && !catalogue.byDate.has(state.date2)) state.date2 = state.date;
+    await apply();
+  } catch (err) {
+    showError(`Could not refresh the map data. ${err.message}`);
+  }
+}
+
 async function startServerMode() {
   // The base map needs no choice: start its tiles while the catalogue loads.
   getJSON(tileJSONURL('base', {})).then((tj) => {
     if (state.layers.has('base') && applySeq === 0) setSlot(mapA, 'base', tj, 1);
   }).catch(() => {}); // apply() reports it
-  const [dates, scenarios] = await Promise.all([getJSON(`${ROOT}/api/dates`), getJSON(`${ROOT}/api/scenarios`)]);
-  catalogue.dates = dates.dates ?? [];
-  catalogue.scenarios = scenarios.scenarios ?? [];
-  for (const d of catalogue.dates) catalogue.byDate.set(d.date, d);
-  for (const sc of catalogue.scenarios) catalogue.byScenario.set(sc.id, sc);
+  const dates = await loadCatalogue();
   if (catalogue.dates.length === 0) {
     ui.label.textContent = 'No data';
     showError('The server has no control snapshots yet. Import one with "frontline import control".');
     document.body.dataset.state = 'error';
     return;
   }
-  fillScenarioSelect(ui.scenario);
-  fillScenarioSelect(ui.scenario2);
-  for (const d of catalogue.dates) {
-    const o = h('option', '', formatDate(d.date, shortDate) + (d.approximate ? ' (approximate)' : ''));
-    o.value = d.date;
-    ui.date2.append(o);
-  }
-  ui.first.textContent = formatDate(catalogue.dates[0].date, shortDate);
-  ui.last.textContent = formatDate(catalogue.dates.at(-1).date, shortDate);
 
   const notes = [];
   const wanted = { ...state };

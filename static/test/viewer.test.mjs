@@ -425,6 +425,13 @@ describe('viewer', () => {
         `cursor at (${cx.toFixed(1)}, ${cy.toFixed(1)}) in map B, want (${(boxB.width * 0.3).toFixed(1)}, ${(boxB.height * 0.7).toFixed(1)})`);
       assert.deepEqual(await lowContrast(page, TEXT), [], 'text contrast at least 4.5:1');
       await page.screenshot({ path: join(artifacts, 'compare-twin.png') });
+
+      // Sharing a comparison of two dates adds the static image of the change between them.
+      await page.click('#share-open');
+      await page.waitForSelector('#share-change-png');
+      assert.match(await page.inputValue('#share-change-png'),
+        new RegExp(`/static/diff/-?[\\d.]+,-?[\\d.]+,[\\d.]+/\\d+x\\d+@2x\\.png\\?from=${FIXTURE_DATE}&to=${SHIPPED_DATE}$`));
+      await page.keyboard.press('Escape');
       assert.deepEqual(problems, []);
     } finally {
       await close();
@@ -583,6 +590,33 @@ describe('viewer', () => {
         await page.screenshot({ path: join(artifacts, `embed-in-other-origin-${width}.png`) });
       }
       assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('an import while the page is open: the viewer fetches the TileJSON again and draws the new revision', { timeout: 180_000 }, async () => {
+    const { page, problems, close } = await openPage();
+    try {
+      await loadViewer(page);
+      const before = await page.getAttribute('#maps', 'data-overlay');
+      const rev = Number(/\.r(\d+)\//.exec(before)[1]);
+      const max = Number(await page.getAttribute('#date-slider', 'max'));
+      // A new line for an earlier date: the data revision goes up, the shown date stays.
+      const file = join(workDir, 'later.geojson');
+      writeFileSync(file, JSON.stringify({ ...FIXTURE, geometry: { type: 'Polygon', coordinates: [[[36.5, 47.2], [40.2, 47.2], [40.2, 49.8], [36.5, 49.8], [36.5, 47.2]]] } }));
+      await importControl(bin, join(workDir, 'frontline.db'), file, '2025-06-01', 'Second fixture line', repoRoot);
+      // New tiles of the old revision are 404s now; zooming in asks for some.
+      await page.click('.leaflet-control-zoom-in');
+      await settled(page, (r) => Number(/\.r(\d+)\//.exec(document.getElementById('maps').dataset.overlay)[1]) > r, rev);
+      const after = await page.getAttribute('#maps', 'data-overlay');
+      assert.ok(after.includes(`/control/${SHIPPED_DATE}.r`), `same date, new revision: ${before} -> ${after}`);
+      assert.equal(await page.getAttribute('#date-slider', 'max'), String(max + 1), 'the new date is on the slider');
+      const tiles = await tilesOf(page, 'fl-overlay');
+      assert.ok(tiles.length > 0 && tiles.every((t) => t.src.startsWith(after.slice(0, after.indexOf('{z}')))), 'tiles of the new revision');
+      // The 404s of the old revision are the only console errors.
+      assert.deepEqual(problems.filter((p) => !/status of 404/.test(p)), []);
+      assert.ok(problems.length > 0, 'old-revision tiles were refused');
     } finally {
       await close();
     }
