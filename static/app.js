@@ -840,7 +840,10 @@ async function startPMTilesMode() {
   else mapA.fitBounds(FOUR_OBLASTS, { animate: false });
   const pm = window.pmtiles;
   let meta = {};
-  for (const [i, url] of PMTILES.entries()) {
+  for (const [i, given] of PMTILES.entries()) {
+    // "{r}" in a name picks the @2x archive on high-DPI screens, like the tile templates;
+    // its 512 px tiles are drawn into 256 CSS px.
+    const url = given.replace('{r}', L.Browser.retina ? '@2x' : '');
     const archive = new pm.PMTiles(new URL(url, location.href).href);
     const header = await archive.getHeader();
     if (header.tileType !== pm.TileType.Png && header.tileType !== pm.TileType.Jpeg && header.tileType !== pm.TileType.Webp) {

@@ -625,7 +625,7 @@ describe('viewer', () => {
   test('static hosting: PMTiles archives on a plain file server, no Frontline API', { timeout: 180_000 }, async () => {
     // Build two archives (base map and line of control) from the server's 1x PNG tiles, z0-7 of the four oblasts.
     const bounds = [31.5, 45.5, 40.5, 50.5];
-    for (const [name, id] of [['base', 'base'], ['control', 'control']]) {
+    for (const [name, id, r] of [['base', 'base', ''], ['control', 'control', ''], ['control@2x', 'control', '@2x']]) {
       const tj = await api(`tiles/${id}.json?format=png&date=${SHIPPED_DATE}`);
       const tiles = [];
       for (let z = 0; z <= 7; z++) {
@@ -633,7 +633,7 @@ describe('viewer', () => {
         const b = tileOf(bounds[2], bounds[1], z);
         for (let x = a.x; x <= b.x; x++) {
           for (let y = a.y; y <= b.y; y++) {
-            const res = await fetch(tj.tiles[0].replace('{z}', z).replace('{x}', x).replace('{y}', y).replace('{r}', ''));
+            const res = await fetch(tj.tiles[0].replace('{z}', z).replace('{x}', x).replace('{y}', y).replace('{r}', r));
             assert.equal(res.status, 200);
             tiles.push({ z, x, y, data: Buffer.from(await res.arrayBuffer()) });
           }
@@ -667,6 +667,20 @@ describe('viewer', () => {
       assert.deepEqual(problems, []);
     } finally {
       await close();
+    }
+    // On a high-DPI screen "{r}" in the archive name picks the @2x archive.
+    const hi = await openPage({ csp: false, dpr: 2 });
+    try {
+      await hi.page.goto(`${other.url}site/index.html?pmtiles=archives/base.pmtiles&pmtiles=archives/control%7Br%7D.pmtiles`);
+      await settled(hi.page, () => document.querySelectorAll('.fl-pmtiles-1 img').length > 0);
+      await hi.page.waitForFunction(() => [...document.querySelectorAll('.fl-tiles img')]
+        .every((i) => i.style.display === 'none' || (i.complete && i.naturalWidth > 0)), null, { timeout: 30_000 });
+      const widths = await hi.page.$$eval('.fl-pmtiles-1 img', (is) => [...new Set(is.filter((i) => i.style.display !== 'none').map((i) => i.naturalWidth))]);
+      assert.deepEqual(widths, [512], '512 px tiles from control@2x.pmtiles');
+      assert.ok(other.requests.some((q) => q.path.endsWith('/control@2x.pmtiles')), 'the @2x archive was read');
+      assert.deepEqual(hi.problems, []);
+    } finally {
+      await hi.close();
     }
   });
 });
