@@ -121,10 +121,10 @@ function varint(out, n) {
 
 /**
  * Writes a PMTiles v3 archive (spec: github.com/protomaps/PMTiles/blob/main/spec/v3/spec.md)
- * of PNG tiles [{z, x, y, data}] with one uncompressed root directory, clustered.
- * bounds is [minLon, minLat, maxLon, maxLat].
+ * of tiles [{z, x, y, data}] (PNG, or with tileType 1 MVT) with one uncompressed root
+ * directory, clustered. bounds is [minLon, minLat, maxLon, maxLat].
  */
-export function writePMTiles(tiles, metadata, bounds) {
+export function writePMTiles(tiles, metadata, bounds, tileType = 2) {
   const entries = tiles.map((t) => ({ id: zxyToTileId(t.z, t.x, t.y), data: t.data })).sort((a, b) => a.id - b.id);
   const dir = [];
   let offset = 0;
@@ -159,7 +159,7 @@ export function writePMTiles(tiles, metadata, bounds) {
   header[96] = 1; // clustered
   header[97] = 1; // internal compression: none
   header[98] = 1; // tile compression: none
-  header[99] = 2; // tile type: PNG
+  header[99] = tileType; // 1 MVT, 2 PNG
   const zooms = tiles.map((t) => t.z);
   header[100] = Math.min(...zooms);
   header[101] = Math.max(...zooms);

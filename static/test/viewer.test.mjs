@@ -668,6 +668,21 @@ describe('viewer', () => {
     } finally {
       await close();
     }
+    // A vector archive is refused with a message, not drawn as broken images.
+    const tj = await api(`tiles/control.json?format=mvt&date=${SHIPPED_DATE}`);
+    const { x, y } = tileOf(37.8, 48.0, 6);
+    const mvt = Buffer.from(await (await fetch(tj.tiles[0].replace('{z}', 6).replace('{x}', x).replace('{y}', y))).arrayBuffer());
+    writeFileSync(join(workDir, 'site/archives/control-vector.pmtiles'), writePMTiles([{ z: 6, x, y, data: mvt }], { name: 'vector' }, bounds, 1));
+    const vec = await openPage({ csp: false });
+    try {
+      await vec.page.goto(`${other.url}site/index.html?pmtiles=archives/control-vector.pmtiles`);
+      await vec.page.waitForSelector('body[data-state="error"]', { timeout: 30_000 });
+      assert.match(await vec.page.textContent('#error-text'), /control-vector\.pmtiles holds vector \(MVT\) tiles; this page draws raster \(PNG\) archives/);
+      assert.deepEqual(vec.problems, []);
+    } finally {
+      await vec.close();
+    }
+
     // On a high-DPI screen "{r}" in the archive name picks the @2x archive.
     const hi = await openPage({ csp: false, dpr: 2 });
     try {
