@@ -452,6 +452,16 @@ describe('viewer', () => {
       assert.ok(Number(m[2]) - Number(m[4]) >= mapBox.width - 1, `side A spans the width: ${clip}`);
       await page.screenshot({ path: join(artifacts, 'phone-swipe.png') });
 
+      // Twin maps stack on a phone: B below A, both full width, each with its label.
+      await loadViewer(page, `?scenario=four-oblasts&compare=twin&date2=${SHIPPED_DATE}`);
+      await settled(page, () => Boolean(document.querySelector('#map-b .fl-overlay img.leaflet-tile-loaded')));
+      const [a, b] = await Promise.all(['#map', '#map-b'].map((s) => page.locator(s).boundingBox()));
+      assert.ok(b.y >= a.y + a.height - 0.5 && Math.abs(a.width - b.width) < 1 && a.width >= viewport.width - 1,
+        `stacked: A ${JSON.stringify(a)}, B ${JSON.stringify(b)}`);
+      assert.ok(a.height >= 150 && b.height >= 150, 'both halves usable');
+      assert.equal(await page.locator('.side-label:not([hidden])').count(), 2);
+      await page.screenshot({ path: join(artifacts, 'phone-twin.png') });
+
       await loadViewer(page, '');
       const box = async (selector) => {
         assert.ok(await page.isVisible(selector), `${selector} visible`);
