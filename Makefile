@@ -26,7 +26,7 @@ test-go:
 	$(GO) test ./...
 
 test-browser: build
-	FRONTLINE_BIN=$(CURDIR)/$(BIN) node --test static/test/
+	FRONTLINE_BIN=$(CURDIR)/$(BIN) node --test static/test/*.test.mjs
 
 ## bench: Go benchmarks, then the import of every daily line in $(SHARED)
 bench: build
@@ -43,7 +43,7 @@ data:
 	sh data/mkdata.sh
 
 clean:
-	rm -rf bin static/vendor/leaflet
+	rm -rf bin static/vendor/leaflet static/vendor/leaflet-side-by-side static/vendor/leaflet.sync static/vendor/pmtiles
 
 ## bench-tiles: per-tile time of Frontline against Mapnik (PNG) and PostGIS (MVT); see bench/tiles/README.md
 bench-tiles:

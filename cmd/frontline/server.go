@@ -87,6 +87,7 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	e.GET("/tiles/:id/:version/:z/:x/:y", s.tile, s.cors)
 	e.GET("/static/:style/:view/:file", s.staticImage, s.cors)
 	e.GET("/legend/:file", s.legend, s.cors)
+	e.GET("/embed", s.embedPage)
 	e.GET("/*", echo.WrapHandler(http.FileServer(http.FS(static.Files))))
 	return s
 }
