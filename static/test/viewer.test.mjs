@@ -285,4 +285,33 @@ describe('viewer', () => {
       await close();
     }
   });
+
+  test('1920x1080 at zoom 6 on the four oblasts: neighbouring countries reach every edge of the map', { timeout: 90_000 }, async () => {
+    // Land the shipped outlines do not reach would show as sea (data/SOURCE.md, "Why this box").
+    const { page, problems, close } = await openPage({ width: 1920, height: 1080 });
+    try {
+      await loadViewer(page, '#6/47.94/35.83');
+      await waitForControlDate(page, SHIPPED_DATE);
+      const { map, drawn } = await page.evaluate(() => {
+        const rect = (r) => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+        const drawn = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
+        for (const path of document.querySelectorAll('path.fl-country')) {
+          const r = path.getBoundingClientRect();
+          drawn.left = Math.min(drawn.left, r.left);
+          drawn.top = Math.min(drawn.top, r.top);
+          drawn.right = Math.max(drawn.right, r.right);
+          drawn.bottom = Math.max(drawn.bottom, r.bottom);
+        }
+        return { map: rect(document.querySelector('#map').getBoundingClientRect()), drawn };
+      });
+      assert.ok(map.right - map.left >= 1500, `map width ${map.right - map.left}px`);
+      const where = `countries drawn over ${JSON.stringify(drawn)}, map ${JSON.stringify(map)}`;
+      assert.ok(drawn.left <= map.left && drawn.right >= map.right, `west and east edges covered: ${where}`);
+      assert.ok(drawn.top <= map.top && drawn.bottom >= map.bottom, `north and south edges covered: ${where}`);
+      await page.screenshot({ path: join(artifacts, 'viewer-zoom6-1920.png') });
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
 });
