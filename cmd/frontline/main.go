@@ -8,6 +8,7 @@
 //	frontline dates  [--db PATH]
 //	frontline stats  --scenario ID [--date D] | --from D1 --to D2 [--format table|csv|json]
 //	frontline series [--oblast ISO] [--from D1] [--to D2] [--format table|csv|json]
+//	frontline export --tileset ID [--date D | --from D1 --to D2] [--tiles png|png@2x|mvt] [--minzoom N] [--maxzoom N] [--bbox B] -o FILE.pmtiles|FILE.mbtiles
 //
 // Every command takes --db PATH (default frontline.db, env FRONTLINE_DB); a
 // missing database is created and filled with the embedded defaults.
@@ -42,6 +43,9 @@ Usage:
   frontline stats  --scenario ID [--date YYYY-MM-DD] [--format table|csv|json]
   frontline stats  --from YYYY-MM-DD --to YYYY-MM-DD [--format table|csv|json]
   frontline series [--oblast ISO] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json]
+  frontline export --tileset ID [--date D | --from D --to D] [--tiles png|png@2x|mvt] [--style S]
+                   [--minzoom N] [--maxzoom N] [--bbox minlon,minlat,maxlon,maxlat]
+                   [--format pmtiles|mbtiles] -o FILE
 
 Every command takes --db PATH (default frontline.db, environment FRONTLINE_DB).
 A missing database is created and filled with the embedded default data.
@@ -97,6 +101,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return statsCmd(ctx, args[1:], stdout, stderr)
 	case "series":
 		return seriesCmd(ctx, args[1:], stdout, stderr)
+	case "export":
+		return exportCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
