@@ -12,11 +12,13 @@ import (
 	"cmp"
 	"compress/gzip"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/frontlinemap/frontline/tiles"
 )
@@ -175,13 +177,22 @@ func commitFile(f *os.File, path string) error {
 	return nil
 }
 
+// gzipWriters are reused: a new gzip.Writer allocates most of a megabyte
+// of compressor state, many times what a tile takes to compress.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression)
+	return zw
+}}
+
 // gzipTile compresses a vector tile. Deterministic: no name, no time, so
 // equal tiles give equal bytes.
 func gzipTile(b []byte) []byte {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&buf)
 	zw.Write(b)
 	zw.Close()
+	gzipWriters.Put(zw)
 	return buf.Bytes()
 }
 
