@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -216,7 +217,6 @@ func exportTiles(ctx context.Context, ts *tileServer, c exportConfig, p exportPl
 	if r.AsOfNote != "" {
 		fmt.Fprintf(stderr, "note: %s\n", r.AsOfNote)
 	}
-	out.version = r.version
 	bounds := p.bbox
 	if bounds == nil {
 		b, err := oblastBounds(ctx, ts.db, fourOblasts)
@@ -225,12 +225,22 @@ func exportTiles(ctx context.Context, ts *tileServer, c exportConfig, p exportPl
 		}
 		bounds = &b
 	}
+	out, err = writeExport(ctx, ts, c, p, r, exportMetadata(c, p, r, name, *bounds), stderr)
+	out.elapsed = time.Since(start)
+	return out, err
+}
+
+// writeExport renders the tiles of version r that meet md.Bounds and
+// writes them into the archive, which it renames into place only when the
+// data is still at revision r.
+func writeExport(ctx context.Context, ts *tileServer, c exportConfig, p exportPlan, r resolved, md archive.Metadata, stderr io.Writer) (exportResult, error) {
+	out := exportResult{version: r.version}
 	// Derive the layers before the clock of the progress bar starts.
 	if _, err := ts.source(ctx, c.Tileset, p.kind, p.scenarioID, r.version); err != nil {
 		return out, err
 	}
-	md := exportMetadata(c, p, r, name, *bounds)
-	list := archive.TilesIn(*bounds, c.MinZoom, c.MaxZoom)
+	list := archive.TilesIn(md.Bounds, c.MinZoom, c.MaxZoom)
+	var err error
 
 	// The tile a tile URL answers when nothing is drawn: an empty MVT or a
 	// transparent PNG. Archives leave these out (a missing tile is empty to
@@ -269,7 +279,7 @@ func exportTiles(ctx context.Context, ts *tileServer, c exportConfig, p exportPl
 		},
 		func(i int, b []byte) error {
 			bar.Add(1)
-			if len(b) == 0 || (empty != nil && string(b) == string(empty)) {
+			if len(b) == 0 || (empty != nil && bytes.Equal(b, empty)) {
 				out.empty++
 				return nil
 			}
@@ -292,7 +302,6 @@ func exportTiles(ctx context.Context, ts *tileServer, c exportConfig, p exportPl
 	}
 	committed = true
 	out.stats = w.Stats()
-	out.elapsed = time.Since(start)
 	return out, nil
 }
 

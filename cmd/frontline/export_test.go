@@ -17,11 +17,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/protomaps/go-pmtiles/pmtiles"
 
+	"github.com/frontlinemap/frontline/data/derive"
+	"github.com/frontlinemap/frontline/data/sqlite"
+	"github.com/frontlinemap/frontline/geo/scenario"
 	"github.com/frontlinemap/frontline/tiles"
 	"github.com/frontlinemap/frontline/tiles/archive"
 )
@@ -529,4 +533,99 @@ func entries(t *testing.T, dir string) []string {
 		out = append(out, de.Name())
 	}
 	return out
+}
+
+// TestExportFailsWhenTheDataChanged renders a whole archive for a revision
+// the data has left (as when an import lands during an export): the export
+// fails after rendering and leaves no file.
+func TestExportFailsWhenTheDataChanged(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "f.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ts, err := newTileServer(db, derive.New(db, scenario.Options{}), 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "x.pmtiles")
+	c := exportConfig{Tileset: "control", Tiles: "mvt", MaxZoom: 6, Out: out, Workers: 2}
+	p, err := c.Validate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ts.resolve(ctx, p.kind, "", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Revision-- // the data moved on since r was resolved
+	md := exportMetadata(c, p, r, "Frontline", [4]float64{31.5, 45.7, 40.2, 50.1})
+	_, err = writeExport(ctx, ts, c, p, r, md, io.Discard)
+	want := fmt.Sprintf("the data changed during the export (revision %d, now %d): export again", r.Revision, r.Revision+1)
+	if err == nil || err.Error() != want {
+		t.Errorf("export of an old revision: %v, want %q", err, want)
+	}
+	for _, name := range entries(t, dir) {
+		if strings.Contains(name, "pmtiles") {
+			t.Errorf("the failed export left %s", name)
+		}
+	}
+}
+
+// TestRenderOrdered checks the parallel loop under the export: results
+// come out in order however the renders interleave, and the first error
+// stops everything after it.
+func TestRenderOrdered(t *testing.T) {
+	render := func(fail int) func(context.Context, int) ([]byte, error) {
+		return func(_ context.Context, i int) ([]byte, error) {
+			// Later items finish first within each group of 7.
+			time.Sleep(time.Duration(7-i%7) * 100 * time.Microsecond)
+			if i == fail {
+				return nil, fmt.Errorf("item %d broke", i)
+			}
+			return []byte(strconv.Itoa(i)), nil
+		}
+	}
+	var got []int
+	write := func(i int, b []byte) error {
+		if string(b) != strconv.Itoa(i) {
+			return fmt.Errorf("item %d got %q", i, b)
+		}
+		got = append(got, i)
+		return nil
+	}
+	if err := renderOrdered(context.Background(), 500, 4, render(-1), write); err != nil || len(got) != 500 {
+		t.Fatalf("500 items: %v, %d written", err, len(got))
+	}
+	for i, v := range got {
+		if v != i {
+			t.Fatalf("item %d written as number %d", v, i)
+		}
+	}
+
+	got = nil
+	err := renderOrdered(context.Background(), 500, 4, render(120), write)
+	if err == nil || err.Error() != "item 120 broke" || len(got) > 120 {
+		t.Errorf("failing item 120: %v, %d written; want its error and at most items 0..119", err, len(got))
+	}
+
+	got = nil
+	err = renderOrdered(context.Background(), 500, 4, render(-1), func(i int, b []byte) error {
+		if i == 30 {
+			return fmt.Errorf("disk full at %d", i)
+		}
+		return write(i, b)
+	})
+	if err == nil || err.Error() != "disk full at 30" || len(got) != 30 {
+		t.Errorf("failing write 30: %v, %d written; want its error and items 0..29", err, len(got))
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	got = nil
+	if err := renderOrdered(ctx, 500, 4, render(-1), write); err != context.Canceled || len(got) == 500 {
+		t.Errorf("cancelled: %v, %d written", err, len(got))
+	}
 }
