@@ -34,6 +34,7 @@ bench: build
 	$(MAKE) bench-import
 	$(MAKE) bench-tiles
 	$(MAKE) bench-http
+	$(MAKE) bench-export
 
 bench-import: build
 	sh .ci/bench-import.sh $(BIN) $(SHARED)
@@ -53,3 +54,8 @@ bench-tiles:
 .PHONY: bench-http
 bench-http:
 	sh bench/http/run.sh
+
+## bench-export: frontline export of every tileset z0-z10 against ogr2ogr -f MVT; see bench/export/README.md
+.PHONY: bench-export
+bench-export:
+	SHARED=$(SHARED) sh bench/export/run.sh

@@ -9,6 +9,7 @@
 //	frontline stats  --scenario ID [--date D] | --from D1 --to D2 [--format table|csv|json]
 //	frontline series [--oblast ISO] [--from D1] [--to D2] [--format table|csv|json]
 //	frontline render STYLE VIEW SIZE [--format png|svg|gif] [...] -o FILE
+//	frontline export --tileset ID [--date D | --from D1 --to D2] [--tiles png|png@2x|mvt] [--minzoom N] [--maxzoom N] [--bbox B] -o FILE.pmtiles|FILE.mbtiles
 //
 // Every command takes --db PATH (default frontline.db, env FRONTLINE_DB); a
 // missing database is created and filled with the embedded defaults.
@@ -44,6 +45,9 @@ Usage:
   frontline stats  --from YYYY-MM-DD --to YYYY-MM-DD [--format table|csv|json]
   frontline series [--oblast ISO] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json]
   frontline render STYLE VIEW SIZE [--format png|svg|gif] [--date D] [--title T] [...] -o FILE
+  frontline export --tileset ID [--date D | --from D --to D] [--tiles png|png@2x|mvt] [--style S]
+                   [--minzoom N] [--maxzoom N] [--bbox minlon,minlat,maxlon,maxlat]
+                   [--format pmtiles|mbtiles] -o FILE
 
 Every command takes --db PATH (default frontline.db, environment FRONTLINE_DB).
 A missing database is created and filled with the embedded default data.
@@ -101,6 +105,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return seriesCmd(ctx, args[1:], stdout, stderr)
 	case "render":
 		return renderCmd(ctx, args[1:], stdout, stderr)
+	case "export":
+		return exportCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -168,31 +168,15 @@ func invalid(err error) error {
 	return err
 }
 
-// fourOblasts are the ISO codes of the oblasts "auto" fits.
-var fourOblasts = []string{"UA-14", "UA-09", "UA-23", "UA-65"}
-
 // viewSpec reads a view; "auto" fits the four oblasts Russia claims.
 func (ts *tileServer) viewSpec(ctx context.Context, view string) (staticmap.ViewSpec, error) {
 	if view != "auto" {
 		v, err := staticmap.ParseView(view)
 		return v, invalid(err)
 	}
-	bs, err := ts.db.Boundaries(ctx, data.KindAdmin1)
+	b, found, err := unitsBound(ctx, ts.db, fourOblasts)
 	if err != nil {
 		return staticmap.ViewSpec{}, err
-	}
-	var b orb.Bound
-	found := false
-	for _, x := range bs {
-		for _, iso := range fourOblasts {
-			if x.ISO == iso {
-				if found {
-					b = b.Union(x.Geometry.Bound())
-				} else {
-					b, found = x.Geometry.Bound(), true
-				}
-			}
-		}
 	}
 	if !found {
 		f := tiles.FourOblastsCenter

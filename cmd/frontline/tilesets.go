@@ -401,31 +401,38 @@ func (ts *tileServer) tile(ctx context.Context, r tileRequest) ([]byte, string, 
 		if ts.onRender != nil {
 			defer func(start time.Time) { ts.onRender(kind, r.formatLabel(), time.Since(start)) }(time.Now())
 		}
-		src, err := ts.source(ctx, r.ID, kind, scenarioID, r.Version)
+		return ts.render(ctx, kind, scenarioID, r)
+	})
+}
+
+// render draws one tile, uncached, without checking the revision: the
+// server's tiles and exported archives both come from here, so an archive
+// holds the bytes a tile URL answers.
+func (ts *tileServer) render(ctx context.Context, kind, scenarioID string, r tileRequest) ([]byte, error) {
+	src, err := ts.source(ctx, r.ID, kind, scenarioID, r.Version)
+	if err != nil {
+		return nil, err
+	}
+	if r.Format == formatMVT {
+		return tiles.EncodeMVT(src.Tile(r.Tile, tiles.MVTExtent, tiles.MVTBufferPx), tiles.MVTExtent)
+	}
+	buffer := tiles.LabelBufferPx * r.Size / tiles.RasterTileSize
+	layers := src.Tile(r.Tile, r.Size, buffer)
+	dark := strings.HasSuffix(r.Style, "dark")
+	opaque := kind == "base" || strings.HasPrefix(r.Style, "combined")
+	if kind != "base" && opaque {
+		baseSrc, err := ts.source(ctx, "base", "base", "", version{Revision: r.Version.Revision})
 		if err != nil {
 			return nil, err
 		}
-		if r.Format == formatMVT {
-			return tiles.EncodeMVT(src.Tile(r.Tile, tiles.MVTExtent, tiles.MVTBufferPx), tiles.MVTExtent)
-		}
-		buffer := tiles.LabelBufferPx * r.Size / tiles.RasterTileSize
-		layers := src.Tile(r.Tile, r.Size, buffer)
-		dark := strings.HasSuffix(r.Style, "dark")
-		opaque := kind == "base" || strings.HasPrefix(r.Style, "combined")
-		if kind != "base" && opaque {
-			baseSrc, err := ts.source(ctx, "base", "base", "", version{Revision: r.Version.Revision})
-			if err != nil {
-				return nil, err
-			}
-			layers = append(baseSrc.Tile(r.Tile, r.Size, buffer), layers...)
-		}
-		name := "overlay"
-		if opaque {
-			name = "opaque"
-		}
-		if dark {
-			name += "-dark"
-		}
-		return tiles.RenderPNG(layers, ts.styles[name], r.Tile, r.Size)
-	})
+		layers = append(baseSrc.Tile(r.Tile, r.Size, buffer), layers...)
+	}
+	name := "overlay"
+	if opaque {
+		name = "opaque"
+	}
+	if dark {
+		name += "-dark"
+	}
+	return tiles.RenderPNG(layers, ts.styles[name], r.Tile, r.Size)
 }

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"slices"
+
+	"github.com/paulmach/orb"
+
+	"github.com/frontlinemap/frontline/data"
+	"github.com/frontlinemap/frontline/data/sqlite"
+)
+
+// fourOblasts are Donetsk, Luhansk, Zaporizhzhia and Kherson, the oblasts
+// the proposals are about: the default area of exports and of "auto" views.
+var fourOblasts = []string{"UA-14", "UA-09", "UA-23", "UA-65"}
+
+// unitsBound returns the bounding box of the stored first-level units isos;
+// ok is false when none of them is stored.
+func unitsBound(ctx context.Context, db *sqlite.DB, isos []string) (b orb.Bound, ok bool, err error) {
+	bs, err := db.Boundaries(ctx, data.KindAdmin1)
+	if err != nil {
+		return orb.Bound{}, false, err
+	}
+	for _, u := range bs {
+		if !slices.Contains(isos, u.ISO) {
+			continue
+		}
+		if ok {
+			b = b.Union(u.Geometry.Bound())
+		} else {
+			b, ok = u.Geometry.Bound(), true
+		}
+	}
+	return b, ok, nil
+}
