@@ -11,8 +11,8 @@ import (
 
 // SimplifyTileFraction is the Douglas-Peucker tolerance of the per-zoom
 // copies as a fraction of a tile's width at that zoom: 1/2048 is a quarter
-// of a pixel of a 512 px (@2x) tile, half a pixel of a 256 px tile and 2
-// units of a 4096 MVT extent, so the simplification never shows.
+// of a pixel of a 512 px (@2x) tile, an eighth of a pixel of a 256 px tile
+// and 2 units of a 4096 MVT extent, so the simplification never shows.
 const SimplifyTileFraction = 1.0 / 2048
 
 // maxLat is the latitude where Web Mercator's square world ends; input
