@@ -538,7 +538,7 @@ func (r *renderer) polygonMask(ls *LayerStyle, feats []Feature) bool {
 		if !ls.Filter.Match(feats[i].Properties) {
 			continue
 		}
-		eachPolygon(feats[i].Geometry, func(p orb.Polygon) {
+		EachPolygon(feats[i].Geometry, func(p orb.Polygon) {
 			if len(p) > 0 && len(p[0]) > 2 {
 				b, empty = extendPoints(b, empty, p[0])
 			}
@@ -551,7 +551,7 @@ func (r *renderer) polygonMask(ls *LayerStyle, feats []Feature) bool {
 		if !ls.Filter.Match(feats[i].Properties) {
 			continue
 		}
-		eachPolygon(feats[i].Geometry, func(p orb.Polygon) {
+		EachPolygon(feats[i].Geometry, func(p orb.Polygon) {
 			for k, ring := range p {
 				if len(ring) < 3 {
 					continue
@@ -594,7 +594,7 @@ func (r *renderer) strokeMask(ls *LayerStyle, feats []Feature, hw float64) bool 
 		if !ls.Filter.Match(feats[i].Properties) {
 			continue
 		}
-		eachLine(feats[i].Geometry, func(pts []orb.Point, _ bool) {
+		EachLine(feats[i].Geometry, func(pts []orb.Point, _ bool) {
 			if len(pts) > 0 {
 				b, empty = extendPoints(b, empty, pts)
 			}
@@ -625,7 +625,7 @@ func (r *renderer) strokeMask(ls *LayerStyle, feats []Feature, hw float64) bool 
 		if !ls.Filter.Match(feats[i].Properties) {
 			continue
 		}
-		eachLine(feats[i].Geometry, func(pts []orb.Point, closed bool) {
+		EachLine(feats[i].Geometry, func(pts []orb.Point, closed bool) {
 			r.pts = dedupePx(r.pts[:0], pts, closed)
 			if dash != nil {
 				r.dashed(r.pts, closed, dash)
@@ -651,7 +651,7 @@ func (r *renderer) circleMask(ls *LayerStyle, feats []Feature, rad float64) bool
 		if !ls.Filter.Match(feats[i].Properties) {
 			continue
 		}
-		eachPoint(feats[i].Geometry, func(p orb.Point) {
+		EachPoint(feats[i].Geometry, func(p orb.Point) {
 			b, empty = extendBound(b, empty, orb.Bound{Min: p, Max: p})
 		})
 	}
@@ -662,7 +662,7 @@ func (r *renderer) circleMask(ls *LayerStyle, feats []Feature, rad float64) bool
 		if !ls.Filter.Match(feats[i].Properties) {
 			continue
 		}
-		eachPoint(feats[i].Geometry, func(p orb.Point) {
+		EachPoint(feats[i].Geometry, func(p orb.Point) {
 			r.circle(devPt{p[0], p[1]}, rad)
 		})
 	}
@@ -722,77 +722,6 @@ func twiceSignedArea(ring orb.Ring) float64 {
 		a += (ring[i][0]-ox)*(ring[i+1][1]-oy) - (ring[i+1][0]-ox)*(ring[i][1]-oy)
 	}
 	return a
-}
-
-// eachPolygon calls fn for every polygon in g.
-func eachPolygon(g orb.Geometry, fn func(orb.Polygon)) {
-	switch g := g.(type) {
-	case orb.Polygon:
-		fn(g)
-	case orb.MultiPolygon:
-		for _, p := range g {
-			fn(p)
-		}
-	case orb.Ring:
-		fn(orb.Polygon{g})
-	case orb.Bound:
-		fn(g.ToPolygon())
-	case orb.Collection:
-		for _, m := range g {
-			eachPolygon(m, fn)
-		}
-	}
-}
-
-// eachLine calls fn for every line and every polygon ring in g; closed
-// tells a ring.
-func eachLine(g orb.Geometry, fn func(pts []orb.Point, closed bool)) {
-	switch g := g.(type) {
-	case orb.LineString:
-		fn(g, false)
-	case orb.MultiLineString:
-		for _, l := range g {
-			fn(l, false)
-		}
-	case orb.Polygon:
-		for _, ring := range g {
-			fn(ring, true)
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			for _, ring := range p {
-				fn(ring, true)
-			}
-		}
-	case orb.Ring:
-		fn(g, true)
-	case orb.Bound:
-		fn(g.ToRing(), true)
-	case orb.Collection:
-		for _, m := range g {
-			eachLine(m, fn)
-		}
-	}
-}
-
-// eachPoint calls fn for every finite point in g.
-func eachPoint(g orb.Geometry, fn func(orb.Point)) {
-	switch g := g.(type) {
-	case orb.Point:
-		if finite(g) {
-			fn(g)
-		}
-	case orb.MultiPoint:
-		for _, p := range g {
-			if finite(p) {
-				fn(p)
-			}
-		}
-	case orb.Collection:
-		for _, m := range g {
-			eachPoint(m, fn)
-		}
-	}
 }
 
 // dedupe appends to dst the points of pts without consecutive repeats
@@ -1518,7 +1447,7 @@ func (r *renderer) paintLabels(ls *LayerStyle, feats []Feature) {
 		if sp.at.Empty() {
 			continue
 		}
-		eachPoint(feats[i].Geometry, func(p orb.Point) {
+		EachPoint(feats[i].Geometry, func(p orb.Point) {
 			pen, lb := labelBox(p, lf, sp.width, sp.ink, left, r.view.X, r.view.Y)
 			if !lb.Intersects(canvas) {
 				return

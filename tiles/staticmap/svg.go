@@ -141,7 +141,7 @@ func (w *svgWriter) mapLayers(p panelScene) {
 		}
 		if sym := ls.Symbol; sym.RadiusPx > 0 {
 			for _, f := range feats {
-				eachPoint(f.Geometry, func(q orb.Point) {
+				tiles.EachPoint(f.Geometry, func(q orb.Point) {
 					r := sym.RadiusPx * sc
 					if sym.Outline.A > 0 && sym.OutlinePx > 0 {
 						o := sym.OutlinePx * sc
@@ -193,7 +193,7 @@ func (w *svgWriter) labels(p panelScene, z int, sc float64) {
 				if !show || text == "" {
 					continue
 				}
-				eachPoint(f.Geometry, func(q orb.Point) {
+				tiles.EachPoint(f.Geometry, func(q orb.Point) {
 					x, anchor := q[0]+dx, "start"
 					if left {
 						x, anchor = q[0]-dx, "end"
@@ -333,7 +333,7 @@ func LegendSVG(entries []LegendEntry, dark bool) []byte {
 func polygonPath(feats []tiles.Feature) string {
 	var b bytes.Buffer
 	for _, f := range feats {
-		eachPolygon(f.Geometry, func(p orb.Polygon) {
+		tiles.EachPolygon(f.Geometry, func(p orb.Polygon) {
 			for _, r := range p {
 				if len(r) < 3 {
 					continue
@@ -349,7 +349,7 @@ func polygonPath(feats []tiles.Feature) string {
 func linePath(feats []tiles.Feature) string {
 	var b bytes.Buffer
 	for _, f := range feats {
-		eachLine(f.Geometry, func(pts []orb.Point, closed bool) {
+		tiles.EachLine(f.Geometry, func(pts []orb.Point, closed bool) {
 			if len(pts) >= 2 {
 				writeRing(&b, pts, closed)
 			}
@@ -374,49 +374,6 @@ func writeRing(b *bytes.Buffer, pts []orb.Point, closed bool) {
 	}
 	if closed {
 		b.WriteByte('Z')
-	}
-}
-
-func eachPolygon(g orb.Geometry, fn func(orb.Polygon)) {
-	switch g := g.(type) {
-	case orb.Polygon:
-		fn(g)
-	case orb.MultiPolygon:
-		for _, p := range g {
-			fn(p)
-		}
-	}
-}
-
-func eachLine(g orb.Geometry, fn func([]orb.Point, bool)) {
-	switch g := g.(type) {
-	case orb.LineString:
-		fn(g, false)
-	case orb.MultiLineString:
-		for _, l := range g {
-			fn(l, false)
-		}
-	case orb.Polygon:
-		for _, r := range g {
-			fn(r, true)
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			for _, r := range p {
-				fn(r, true)
-			}
-		}
-	}
-}
-
-func eachPoint(g orb.Geometry, fn func(orb.Point)) {
-	switch g := g.(type) {
-	case orb.Point:
-		fn(g)
-	case orb.MultiPoint:
-		for _, p := range g {
-			fn(p)
-		}
 	}
 }
 
