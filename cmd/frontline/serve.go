@@ -64,12 +64,16 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.TileCacheDir, "tile-cache-dir", os.Getenv("FRONTLINE_TILE_CACHE_DIR"), "`directory` for a persistent tile cache that survives restarts (environment FRONTLINE_TILE_CACHE_DIR; default none); delete it to clear")
 	fs.IntVar(&cfg.TileCacheMB, "tile-cache-mb", 256, "memory budget of the tile cache in `MiB`")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let in-flight requests finish on SIGTERM")
+	hc := hardenFlags(fs)
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
 		return fmt.Errorf("%w: serve takes no arguments, got %q", errUsage, rest)
 	}
 	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if err := hc.validate(); err != nil {
 		return err
 	}
 	logs := newLogWriter(stderr)
@@ -98,13 +102,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv := &http.Server{
-		Handler:           newServer(db, derived, ts, cfg.PublicURL, logger),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-	}
+	srv := &http.Server{Handler: newServer(db, derived, ts, cfg.PublicURL, logger, withWrites(db, hc, cfg.ReadOnly))}
+	hc.applyTimeouts(srv)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	url := "http://" + displayAddr(ln.Addr()) + "/"

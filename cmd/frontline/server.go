@@ -32,7 +32,7 @@ type server struct {
 }
 
 // newServer returns the HTTP handler of frontline serve.
-func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL string, log *slog.Logger) http.Handler {
+func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL string, log *slog.Logger, opts ...serverOption) http.Handler {
 	s := &server{db: db, derived: derived, tiles: ts, publicURL: strings.TrimSuffix(publicURL, "/"), log: log}
 	e := echo.New()
 	e.HideBanner = true
@@ -44,6 +44,7 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 			log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err.Error(), "stack", string(stack))
 			return err
 		}}))
+	e.Use(securityHeaders)
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogRequestID: true, LogResponseSize: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
@@ -72,6 +73,9 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	e.GET("/tiles/:file", s.tileJSON, s.cors)
 	e.GET("/tiles/:id/:version/:z/:x/:y", s.tile, s.cors)
 	e.GET("/*", echo.WrapHandler(http.FileServer(http.FS(static.Files))))
+	for _, o := range opts {
+		o(e, s)
+	}
 	return e
 }
 

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// serverOption adds routes or middleware to the server built by newServer.
+type serverOption func(e *echo.Echo, s *server)
+
+// Content-Security-Policy values. The viewer loads only its own files: no
+// inline scripts or styles (Leaflet positions elements through the CSSOM,
+// which CSP does not restrict), images from this origin and data:/blob: URLs
+// (Leaflet's icons, canvas exports).
+const (
+	cspApp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+		"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+	// Everything that is not a page (JSON, tiles, scripts) renders nothing.
+	cspData = "default-src 'none'"
+)
+
+// isEmbed reports whether path is the embeddable page, the only one other
+// sites may put in a frame.
+func isEmbed(path string) bool {
+	return path == "/embed" || path == "/embed/" || path == "/embed.html"
+}
+
+// isPage reports whether path is an HTML page of the viewer.
+func isPage(path string) bool {
+	return path == "/" || path == "/index.html" || isEmbed(path)
+}
+
+// securityHeaders sets, on every response (errors and panics included):
+// nosniff, a CSP, and a framing policy that lets other sites frame /embed
+// and nothing else (clickjacking).
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		path := c.Request().URL.Path
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		csp := cspData
+		if isPage(path) || strings.HasSuffix(path, ".html") {
+			csp = cspApp
+		}
+		if isEmbed(path) {
+			h.Set("Content-Security-Policy", csp+"; frame-ancestors *")
+		} else {
+			h.Set("Content-Security-Policy", csp+"; frame-ancestors 'none'")
+			h.Set("X-Frame-Options", "DENY")
+		}
+		return next(c)
+	}
+}
