@@ -39,7 +39,7 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestIDs()}))
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true,
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, StackSize: 8 << 10, // the stack goes to LogErrorFunc, never to the client
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err.Error(), "stack", string(stack))
 			return err
