@@ -114,6 +114,9 @@ func DecodePolygons(name string, b []byte) ([]Feature, []Warning, error) {
 		return nil, nil, jsonError(name, b, err)
 	}
 	if doc.CRS != nil {
+		if doc.CRS.Type != "name" {
+			return nil, nil, fail(-1, "crs of type %q is not supported: coordinates must be WGS84 longitude, latitude (CRS84)", doc.CRS.Type)
+		}
 		if n := doc.CRS.Properties.Name; !lonLatCRS[n] {
 			return nil, nil, fail(-1, "crs %q is not supported: coordinates must be WGS84 longitude, latitude (CRS84)", n)
 		}
