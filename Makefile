@@ -5,7 +5,7 @@ DB      ?= frontline.db
 ADDR    ?= :8080
 SHARED  ?= ../shared/data/deepstate
 
-.PHONY: run build static test test-go test-browser bench bench-import bench-tiles data clean
+.PHONY: run build static test test-go test-browser bench bench-import bench-tiles data clean fuzz
 
 ## run: build everything and serve the map on $(ADDR) with the database $(DB)
 run: build
@@ -53,3 +53,10 @@ bench-tiles:
 .PHONY: bench-http
 bench-http:
 	sh bench/http/run.sh
+
+## fuzz: each fuzz target for $(FUZZTIME) (seed corpora in each package's testdata/fuzz)
+FUZZTIME ?= 10s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodePolygons$$' -fuzztime $(FUZZTIME) ./data
+	$(GO) test -run '^$$' -fuzz '^FuzzTilePath$$' -fuzztime $(FUZZTIME) ./cmd/frontline
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./geo/scenario
