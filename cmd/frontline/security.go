@@ -1,7 +1,11 @@
 package main
 
 import (
+	"fmt"
+	"io/fs"
 	"strings"
+
+	"github.com/frontlinemap/frontline/data"
 
 	"github.com/labstack/echo/v4"
 )
@@ -33,7 +37,9 @@ func isPage(path string) bool {
 
 // securityHeaders sets, on every response (errors and panics included):
 // nosniff, a CSP, and a framing policy that lets other sites frame /embed
-// and nothing else (clickjacking).
+// and nothing else (clickjacking). It also refuses paths with dot segments
+// or empty segments (after percent-decoding) with a 400 instead of letting
+// the file server redirect them: no path means anything but itself.
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
@@ -50,6 +56,40 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 			h.Set("Content-Security-Policy", csp+"; frame-ancestors 'none'")
 			h.Set("X-Frame-Options", "DENY")
 		}
+		if !canonical(path) {
+			return fmt.Errorf("%w: path %q has empty, . or .. segments", data.ErrInvalid, path)
+		}
 		return next(c)
 	}
+}
+
+// canonical reports whether path has no empty (//), "." or ".." segment;
+// a trailing slash is allowed.
+func canonical(path string) bool {
+	if !strings.HasPrefix(path, "/") {
+		return false
+	}
+	segs := strings.Split(strings.TrimSuffix(path[1:], "/"), "/")
+	for i, s := range segs {
+		if s == "." || s == ".." || strings.ContainsRune(s, '\\') || (s == "" && !(i == 0 && len(segs) == 1)) {
+			return false
+		}
+	}
+	return true
+}
+
+// noDirs hides directories from http.FileServer, which would list them:
+// only the root (which serves index.html) opens.
+type noDirs struct{ fs.FS }
+
+func (n noDirs) Open(name string) (fs.File, error) {
+	f, err := n.FS.Open(name)
+	if err != nil || name == "." {
+		return f, err
+	}
+	if st, err := f.Stat(); err != nil || st.IsDir() {
+		f.Close()
+		return nil, fs.ErrNotExist
+	}
+	return f, nil
 }

@@ -126,6 +126,17 @@ func TestNoPathTraversal(t *testing.T) {
 			t.Errorf("%s: 200 with an unexpected body %.80q", p, body)
 		}
 	}
+	// Directories are not listed, and dot segments are refused rather than redirected.
+	for _, p := range []string{"/vendor/", "/vendor/leaflet/", "/vendor", "/vendor/leaflet/images/"} {
+		if code, body := rawGet(t, base, p); code != 404 {
+			t.Errorf("%s: %d %.80q, want 404", p, code, body)
+		}
+	}
+	for _, p := range []string{"/vendor/../index.html", "/%2e%2e/", "//app.js", "/./app.js", "/api/..%2fdates"} {
+		if code, body := rawGet(t, base, p); code != 400 || !strings.Contains(body, "segments") {
+			t.Errorf("%s: %d %.80q, want 400", p, code, body)
+		}
+	}
 	// The viewer's own files are still there.
 	if code, body := rawGet(t, base, "/app.js"); code != 200 || len(body) < 100 {
 		t.Errorf("/app.js: %d, %d bytes", code, len(body))

@@ -72,7 +72,7 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	e.GET("/tiles.json", s.tilesets, s.cors)
 	e.GET("/tiles/:file", s.tileJSON, s.cors)
 	e.GET("/tiles/:id/:version/:z/:x/:y", s.tile, s.cors)
-	e.GET("/*", echo.WrapHandler(http.FileServer(http.FS(static.Files))))
+	e.GET("/*", echo.WrapHandler(http.FileServer(http.FS(noDirs{static.Files}))))
 	for _, o := range opts {
 		o(e, s)
 	}
