@@ -5,7 +5,7 @@ DB      ?= frontline.db
 ADDR    ?= :8080
 SHARED  ?= ../shared/data/deepstate
 
-.PHONY: run build static test test-go test-browser bench bench-import bench-tiles data clean fuzz
+.PHONY: run build static test test-go test-browser bench bench-import bench-tiles data clean fuzz loadtest
 
 ## run: build everything and serve the map on $(ADDR) with the database $(DB)
 run: build
@@ -60,3 +60,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodePolygons$$' -fuzztime $(FUZZTIME) ./data
 	$(GO) test -run '^$$' -fuzz '^FuzzTilePath$$' -fuzztime $(FUZZTIME) ./cmd/frontline
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./geo/scenario
+
+## loadtest: wrk against a real server: mixed valid load during imports, then malformed paths; see bench/load/README.md
+loadtest: static
+	sh bench/load/run.sh

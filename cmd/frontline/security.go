@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io/fs"
+	"net/url"
 	"strings"
 
 	"github.com/frontlinemap/frontline/data"
@@ -39,7 +40,8 @@ func isPage(path string) bool {
 // nosniff, a CSP, and a framing policy that lets other sites frame /embed
 // and nothing else (clickjacking). It also refuses paths with dot segments
 // or empty segments (after percent-decoding) with a 400 instead of letting
-// the file server redirect them: no path means anything but itself.
+// the file server redirect them: no path means anything but itself; and
+// query strings that do not parse.
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
@@ -58,6 +60,11 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if !canonical(path) {
 			return fmt.Errorf("%w: path %q has empty, . or .. segments", data.ErrInvalid, path)
+		}
+		// Go drops query pairs it cannot parse without a word, so
+		// ?kind=%zz would silently mean "no kind".
+		if _, err := url.ParseQuery(c.Request().URL.RawQuery); err != nil {
+			return fmt.Errorf("%w: malformed query string: %v", data.ErrInvalid, err)
 		}
 		return next(c)
 	}

@@ -137,6 +137,11 @@ func TestNoPathTraversal(t *testing.T) {
 			t.Errorf("%s: %d %.80q, want 400", p, code, body)
 		}
 	}
+	for _, p := range []string{"/api/boundaries?kind=%zz", "/api/series?oblast=UA-14;x", "/api/control?date=2025-08-15&bbox=%"} {
+		if code, body := rawGet(t, base, p); code != 400 || !strings.Contains(body, "malformed query string") {
+			t.Errorf("%s: %d %.80q, want 400", p, code, body)
+		}
+	}
 	// The viewer's own files are still there.
 	if code, body := rawGet(t, base, "/app.js"); code != 200 || len(body) < 100 {
 		t.Errorf("/app.js: %d, %d bytes", code, len(body))
