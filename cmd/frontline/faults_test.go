@@ -91,6 +91,9 @@ func datesOf(t *testing.T, base string) []string {
 }
 
 func TestKill9MidImportLosesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short (make test-race): the killed import is a separate process, built without the race detector")
+	}
 	bin := frontlineBinary(t)
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "k.db")

@@ -201,9 +201,14 @@ func replaceParam(c echo.Context) (bool, error) {
 	return r, nil
 }
 
-// origin names a write in the import log: the route and who made it.
+// origin names a write in the import log: the request and who made it.
 func (w *writeAPI) origin(c echo.Context) string {
-	return c.Request().Method + " " + c.Path() + " by " + w.who
+	u := c.Request().URL
+	target := u.Path
+	if u.RawQuery != "" {
+		target += "?" + u.RawQuery
+	}
+	return c.Request().Method + " " + target + " by " + w.who
 }
 
 // postControl answers POST /api/control?date=&source=[&note=][&replace=true]

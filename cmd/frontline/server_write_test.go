@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/frontlinemap/frontline/data/sqlite"
 )
 
 const testToken = "s3cret-token-for-tests-0123456789"
@@ -183,6 +185,15 @@ func TestWriteAPI(t *testing.T) {
 		json.Unmarshal(body, &d)
 		if resp.StatusCode != 200 || len(d.Dates) != 2 || d.Dates[1].Date != "2025-09-05" || d.Dates[1].Source != "Newsroom" {
 			t.Errorf("dates after the write: %s", body)
+		}
+		db, err := sqlite.Open(context.Background(), dbPath, sqlite.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		log, _ := db.Imports(context.Background())
+		if len(log) == 0 || !strings.HasPrefix(log[0].Origin, "POST /api/control?date=2025-09-05&source=Newsroom by token:") || log[0].Kind != "control" {
+			t.Errorf("import log entry %+v, want the request and the token fingerprint", log[0])
 		}
 	})
 
