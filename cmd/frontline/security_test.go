@@ -199,7 +199,17 @@ func TestPanicIsA500ForThatRequestOnly(t *testing.T) {
 	if resp, _ := get(t, base+"/healthz"); resp.StatusCode != 200 {
 		t.Errorf("healthz after panics: %d", resp.StatusCode)
 	}
+	// Refused and failed requests are logged with the status they got.
+	for _, p := range []string{"/api/control?date=1800-01-01", "/vendor/../x", "/nope"} {
+		resp, _ := get(t, base+p)
+		resp.Body.Close()
+	}
 	time.Sleep(2 * flushEvery)
+	for _, want := range []string{`"uri":"/api/control?date=1800-01-01","status":400`, `"uri":"/vendor/../x","status":400`, `"uri":"/nope","status":404`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("request log lacks %s", want)
+		}
+	}
 	if l := logs.String(); !strings.Contains(l, `"msg":"panic"`) || !strings.Contains(l, "boom in") || !strings.Contains(l, "goroutine") {
 		t.Errorf("the panic and its stack are not in the log: %.2000s", l)
 	}

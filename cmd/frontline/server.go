@@ -44,15 +44,16 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 			log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err.Error(), "stack", string(stack))
 			return err
 		}}))
-	e.Use(securityHeaders)
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogRequestID: true, LogResponseSize: true,
+		HandleError: true, // answer errors before logging, so the log has their status
+		LogMethod:   true, LogURI: true, LogStatus: true, LogLatency: true, LogRequestID: true, LogResponseSize: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			log.Info("request", "id", v.RequestID, "method", v.Method, "uri", v.URI, "status", v.Status,
 				"bytes", v.ResponseSize, "ms", float64(v.Latency.Microseconds())/1000)
 			return nil
 		},
 	}))
+	e.Use(securityHeaders) // inside the logger: its refusals are logged too
 
 	e.GET("/healthz", s.healthz)
 	api := e.Group("/api", s.cors)
