@@ -248,7 +248,7 @@ func (w *writeAPI) postControl(c echo.Context) error {
 	ctx := c.Request().Context()
 	im, err := w.db.BeginImport(ctx, "control", w.origin(c))
 	if err != nil {
-		return err
+		return conflict(err)
 	}
 	defer im.Rollback()
 	for _, wn := range d.warnings {
@@ -259,7 +259,7 @@ func (w *writeAPI) postControl(c echo.Context) error {
 	}
 	rec, err := im.Commit(ctx)
 	if err != nil {
-		return err
+		return conflict(err)
 	}
 	c.Response().Header().Set("Location", "/api/control?date="+string(date))
 	return c.JSON(http.StatusCreated, map[string]any{"date": date, "source": source, "revision": rec.Revision, "warnings": nonNil(rec.Warnings)})
@@ -307,7 +307,7 @@ func (w *writeAPI) commitOne(c echo.Context, kind string, change func(*sqlite.Im
 	ctx := c.Request().Context()
 	im, err := w.db.BeginImport(ctx, kind, w.origin(c))
 	if err != nil {
-		return err
+		return conflict(err)
 	}
 	defer im.Rollback()
 	if err := change(im); err != nil {
@@ -315,7 +315,7 @@ func (w *writeAPI) commitOne(c echo.Context, kind string, change func(*sqlite.Im
 	}
 	rec, err := im.Commit(ctx)
 	if err != nil {
-		return err
+		return conflict(err)
 	}
 	out["revision"] = rec.Revision
 	code := http.StatusOK
@@ -325,10 +325,14 @@ func (w *writeAPI) commitOne(c echo.Context, kind string, change func(*sqlite.Im
 	return c.JSON(code, out)
 }
 
-// conflict turns "already exists" and "built in" into a 409; other errors pass to handleError.
+// conflict turns "already exists" and "built in" into a 409 and a database
+// held by another import into a 503; other errors pass to handleError.
 func conflict(err error) error {
-	if errors.Is(err, data.ErrExists) || errors.Is(err, sqlite.ErrBuiltin) {
+	switch {
+	case errors.Is(err, data.ErrExists) || errors.Is(err, sqlite.ErrBuiltin):
 		return echo.NewHTTPError(http.StatusConflict, err.Error())
+	case sqlite.IsBusy(err):
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "another import holds the database; retry later")
 	}
 	return err
 }

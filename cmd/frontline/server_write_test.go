@@ -281,3 +281,30 @@ func TestWriteTokenFlags(t *testing.T) {
 		t.Errorf("token from FRONTLINE_WRITE_TOKEN: %d %s, want the write API's 404 for an unknown scenario", code, body)
 	}
 }
+
+func TestWriteWhileAnotherImportHoldsTheDatabase(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "busy.db")
+	base, _ := startServer(t, dbPath, "--write-token", testToken)
+	db, err := sqlite.Open(context.Background(), dbPath, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	im, err := db.BeginImport(context.Background(), "control", "a long import") // holds the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := checksumOf(t, dbPath)
+	// The write waits out the busy timeout (10 s), then gives up.
+	code, _, body := do(t, "POST", base+"/api/control?date=2025-09-01&source=T", testToken, strings.NewReader(goodLine))
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "another import holds the database") {
+		t.Errorf("got %d %s, want 503", code, body)
+	}
+	im.Rollback()
+	if checksumOf(t, dbPath) != before {
+		t.Error("the database changed")
+	}
+	if code, _, body := do(t, "POST", base+"/api/control?date=2025-09-01&source=T", testToken, strings.NewReader(goodLine)); code != 201 {
+		t.Errorf("after the other import: %d %s, want 201", code, body)
+	}
+}

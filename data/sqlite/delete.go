@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+
 	"fmt"
+	sqlite3 "github.com/mattn/go-sqlite3"
 
 	"github.com/frontlinemap/frontline/data"
 )
@@ -48,4 +50,11 @@ func (im *Import) DeleteScenario(ctx context.Context, id string) error {
 	}
 	im.items++
 	return nil
+}
+
+// IsBusy reports whether err means another writer held the database for
+// longer than the busy timeout (10 s): worth retrying later.
+func IsBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
 }
