@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-
 	"fmt"
+
 	sqlite3 "github.com/mattn/go-sqlite3"
 
 	"github.com/frontlinemap/frontline/data"
