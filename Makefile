@@ -5,7 +5,7 @@ DB      ?= frontline.db
 ADDR    ?= :8080
 SHARED  ?= ../shared/data/deepstate
 
-.PHONY: run build static test test-go test-browser bench bench-import bench-tiles data clean
+.PHONY: run build static test test-go test-browser bench bench-import bench-tiles data clean fuzz loadtest test-race
 
 ## run: build everything and serve the map on $(ADDR) with the database $(DB)
 run: build
@@ -59,3 +59,21 @@ bench-http:
 .PHONY: bench-export
 bench-export:
 	SHARED=$(SHARED) sh bench/export/run.sh
+## fuzz: each fuzz target for $(FUZZTIME) (seed corpora in each package's testdata/fuzz)
+FUZZTIME ?= 10s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodePolygons$$' -fuzztime $(FUZZTIME) ./data
+	$(GO) test -run '^$$' -fuzz '^FuzzTilePath$$' -fuzztime $(FUZZTIME) ./cmd/frontline
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./geo/scenario
+
+## loadtest: wrk against a real server: mixed valid load during imports, then malformed paths; see bench/load/README.md
+loadtest: static
+	sh bench/load/run.sh
+
+## test-race: the race detector (-short) over the code that runs goroutines: the server, the store,
+## the derived-result and tile caches, and geo's parallel union. The geometry packages otherwise run
+## on one goroutine and take ~7 min under the detector on 2 cores, for nothing to find.
+RACE_PKGS := ./cmd/frontline ./data/sqlite ./data/derive ./tiles
+test-race: static
+	$(GO) test -race -short -timeout 20m $(RACE_PKGS)
+	$(GO) test -race -short -run 'Union' ./geo

@@ -26,6 +26,9 @@ var (
 	ErrExists = errors.New("already exists")
 	// ErrInvalid means the input (a file, a flag, a request parameter) is malformed.
 	ErrInvalid = errors.New("invalid input")
+	// ErrNoDate means a file name holds nothing that looks like a date
+	// (as opposed to an impossible date such as 2025-02-30, which is ErrInvalid only).
+	ErrNoDate = errors.New("no date in the name")
 )
 
 // Boundary is one administrative unit or country outline, in WGS84 lon/lat.
@@ -80,13 +83,21 @@ func ParseDate(s string) (Date, error) {
 // fileDate matches the dates that name snapshot files: 20250815 or 2025-08-15.
 var fileDate = regexp.MustCompile(`(?:^|[^0-9])(\d{4})-?(\d{2})-?(\d{2})(?:[^0-9]|$)`)
 
+// errNoDate adds ErrNoDate to an error without changing its message.
+var errNoDate = silent{ErrNoDate}
+
+type silent struct{ error }
+
+func (silent) Error() string   { return "" }
+func (s silent) Unwrap() error { return s.error }
+
 // DateFromFileName finds the snapshot date in a file name such as
 // "deepstatemap_data_20250815.geojson" or "2025-08-15.geojson".
-// Errors wrap ErrInvalid.
+// Errors wrap ErrInvalid, and also ErrNoDate when nothing looks like a date.
 func DateFromFileName(name string) (Date, error) {
 	m := fileDate.FindStringSubmatch(name)
 	if m == nil {
-		return "", fmt.Errorf("%w: file name %q holds no date (want YYYYMMDD or YYYY-MM-DD)", ErrInvalid, name)
+		return "", fmt.Errorf("%w: file name %q holds no date (want YYYYMMDD or YYYY-MM-DD)%w", ErrInvalid, name, errNoDate)
 	}
 	return ParseDate(m[1] + "-" + m[2] + "-" + m[3])
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/frontlinemap/frontline/geo/scenario"
 )
@@ -42,6 +44,11 @@ func DecodeScenario(name string, b []byte) (Scenario, error) {
 	fail := func(format string, args ...any) error {
 		return &InputError{File: name, Feature: -1, Reason: fmt.Sprintf(format, args...)}
 	}
+	// encoding/json would turn invalid UTF-8 into U+FFFD without a word.
+	if !utf8.Valid(b) {
+		line, col := lineCol(b, invalidUTF8Offset(b))
+		return Scenario{}, &InputError{File: name, Feature: -1, Line: line, Column: col, Reason: "invalid UTF-8"}
+	}
 	var s Scenario
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -75,7 +82,26 @@ func DecodeScenario(name string, b []byte) (Scenario, error) {
 		}
 	}
 	if _, err := scenario.Parse(s.Rule); err != nil {
+		if selfRef(s.Rule, s.ID) {
+			return Scenario{}, fail("scenario %s: the rule refers to the scenario itself; rules combine control, ukraine, empty and oblast(...), never scenarios: %v", s.ID, err)
+		}
 		return Scenario{}, fail("scenario %s: %v", s.ID, err)
 	}
 	return s, nil
+}
+
+// selfRef reports whether rule names id as a whole word.
+func selfRef(rule, id string) bool {
+	word := func(c byte) bool { return c == '-' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+	for i := 0; ; {
+		j := strings.Index(rule[i:], id)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(id)
+		if (start == 0 || !word(rule[start-1])) && (end == len(rule) || !word(rule[end])) {
+			return true
+		}
+		i = start + 1
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -208,9 +209,14 @@ func listControlFiles(targets []string, date data.Date) ([]controlFile, error) {
 		}
 		n := 0
 		for _, m := range matches {
-			if _, err := data.DateFromFileName(filepath.Base(m)); err == nil {
+			_, err := data.DateFromFileName(filepath.Base(m))
+			switch {
+			case err == nil:
 				files = append(files, controlFile{origin: m})
 				n++
+			case !errors.Is(err, data.ErrNoDate):
+				// A name like 2025-02-30.geojson is a typo, not an unrelated file.
+				return nil, fmt.Errorf("%s: %w", m, err)
 			}
 		}
 		if n == 0 {
@@ -288,17 +294,23 @@ func decodeControl(ctx context.Context, fetch fetcher, f controlFile, source, no
 	if err != nil {
 		return decoded{err: err}
 	}
-	features, warnings, err := data.DecodePolygons(f.origin, b)
+	return decodeControlBytes(f.origin, f.date, b, source, note)
+}
+
+// decodeControlBytes validates and repairs one line of control; the CLI and
+// POST /api/control both go through it, so they accept and refuse the same inputs.
+func decodeControlBytes(origin string, date data.Date, b []byte, source, note string) decoded {
+	features, warnings, err := data.DecodePolygons(origin, b)
 	if err != nil {
 		return decoded{err: err}
 	}
-	mp, err := data.ControlArea(f.origin, features)
+	mp, err := data.ControlArea(origin, features)
 	if err != nil {
 		return decoded{err: err}
 	}
 	return decoded{
 		snap: data.Snapshot{
-			SnapshotInfo: data.SnapshotInfo{Date: f.date, Source: source, Note: note},
+			SnapshotInfo: data.SnapshotInfo{Date: date, Source: source, Note: note},
 			Geometry:     mp,
 		},
 		warnings: warnings,

@@ -64,6 +64,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.TileCacheDir, "tile-cache-dir", "", "`directory` for a persistent tile cache that survives restarts (default none); delete it to clear")
 	fs.IntVar(&cfg.TileCacheMB, "tile-cache-mb", 256, "memory budget of the tile cache in `MiB`")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let in-flight requests finish on SIGTERM")
+	hc := hardenFlags(fs)
 	// Flags defined above this line get an environment variable each.
 	if rest, err := parseWithEnv(fs, args, os.LookupEnv); err != nil {
 		return err
@@ -71,6 +72,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("%w: serve takes no arguments, got %q", errUsage, rest)
 	}
 	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if err := hc.validate(); err != nil {
 		return err
 	}
 	logs := newLogWriter(stderr)
@@ -99,15 +103,12 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	handler := newServer(db, derived, ts, cfg.PublicURL, logger)
+	handler := newServer(db, derived, ts, cfg.PublicURL, logger, withWrites(db, hc, cfg.ReadOnly))
 	srv := &http.Server{
-		Handler:           handler,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelError), // net/http's own complaints, as JSON too
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		Handler:  handler,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelError), // net/http's own complaints, as JSON too
 	}
+	hc.applyTimeouts(srv)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	url := "http://" + displayAddr(ln.Addr()) + "/"

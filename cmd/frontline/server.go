@@ -35,7 +35,7 @@ type server struct {
 }
 
 // newServer returns the HTTP handler of frontline serve.
-func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL string, log *slog.Logger) *server {
+func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL string, log *slog.Logger, opts ...serverOption) *server {
 	s := &server{db: db, derived: derived, tiles: ts, publicURL: strings.TrimSuffix(publicURL, "/"), log: log,
 		metrics: newMetrics(db, ts.cache)}
 	ts.onRender = s.metrics.observeRender
@@ -59,11 +59,12 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 			return nil
 		},
 	}))
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true,
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, StackSize: 8 << 10, // the stack goes to LogErrorFunc, never to the client
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err.Error(), "stack", string(stack))
 			return err
 		}}))
+	e.Use(securityHeaders) // inside the logger: its refusals are logged too
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
@@ -88,7 +89,10 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	e.GET("/static/:style/:view/:file", s.staticImage, s.cors)
 	e.GET("/legend/:file", s.legend, s.cors)
 	e.GET("/embed", s.embedPage)
-	e.GET("/*", echo.WrapHandler(http.FileServer(http.FS(static.Files))))
+	e.GET("/*", echo.WrapHandler(http.FileServer(http.FS(noDirs{static.Files}))))
+	for _, o := range opts {
+		o(e, s)
+	}
 	return s
 }
 

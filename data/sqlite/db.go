@@ -171,6 +171,13 @@ func (db *DB) Checksum(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer conn.Close()
+	// One read transaction: every table is read from the same snapshot, so a
+	// commit by another process during the checksum cannot mix old and new.
+	// (BeginTx would take the write lock: the DSN asks for immediate transactions.)
+	if _, err := conn.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
+		return "", fmt.Errorf("checksum: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 	rows, err := conn.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 	if err != nil {
 		return "", fmt.Errorf("checksum: %w", err)

@@ -1,0 +1,97 @@
+// Browser test of the security headers: the viewer works under the
+// Content-Security-Policy the server really sends (no header rewriting),
+// and no other origin can frame it.
+//
+// Run from the repo root after building: node --test static/test/
+// Environment: FRONTLINE_BIN (default bin/frontline), CHROMIUM (default /usr/bin/chromium).
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { chromium } from 'playwright-core';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = resolve(repoRoot, process.env.FRONTLINE_BIN || 'bin/frontline');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+let proc;
+let base;
+let browser;
+let workDir;
+let framer;
+
+describe('security headers in a browser', () => {
+  before(async () => {
+    assert.ok(existsSync(bin), `server binary ${bin} is missing: build it first or set FRONTLINE_BIN`);
+    workDir = mkdtempSync(join(tmpdir(), 'frontline-csp-'));
+    proc = spawn(bin, ['serve', '--db', join(workDir, 'f.db'), '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    base = await new Promise((res, rej) => {
+      let out = '';
+      const timer = setTimeout(() => rej(new Error('server did not start within 60 s')), 60_000);
+      proc.stdout.on('data', (c) => {
+        out += c;
+        const m = out.match(/frontline: serving (http:\/\/127\.0\.0\.1:\d+)\//);
+        if (m) { clearTimeout(timer); res(m[1]); }
+      });
+      proc.once('exit', (code) => rej(new Error(`serve exited with ${code}`)));
+    });
+    // A page on another origin (another port) that frames the viewer.
+    framer = createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(`<!doctype html><iframe id="f" src="${base}/" width="400" height="300"></iframe>`);
+    });
+    await new Promise((res) => framer.listen(0, '127.0.0.1', res));
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    framer?.close();
+    if (proc && proc.exitCode === null) {
+      proc.kill('SIGTERM');
+      await new Promise((res) => proc.once('exit', res));
+    }
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  test('the viewer gets ready under the served CSP, without violations', { timeout: 90_000 }, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = [];
+    page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
+    page.on('pageerror', (err) => problems.push(err.message));
+    const resp = await page.goto(`${base}/`);
+    const csp = resp.headers()['content-security-policy'] || '';
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(resp.headers()['x-frame-options'], 'DENY');
+    assert.equal(resp.headers()['x-content-type-options'], 'nosniff');
+    await page.waitForSelector('body[data-state]', { timeout: 30_000 });
+    assert.equal(await page.getAttribute('body', 'data-state'), 'ready');
+    // Leaflet drew the map: panes and vector paths exist.
+    assert.ok(await page.$('.leaflet-pane path'), 'no vector path drawn');
+    assert.deepEqual(problems, [], 'console errors (a CSP violation shows as "Refused to ...")');
+    await context.close();
+  });
+
+  test('another origin cannot frame the viewer', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const { port } = framer.address();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForTimeout(1500);
+    const frame = page.frames().find((f) => f !== page.mainFrame());
+    // A blocked frame stays empty: no viewer markup inside it.
+    const html = frame ? await frame.content().catch(() => '') : '';
+    assert.doesNotMatch(html, /Russian-held territory/, 'the viewer rendered inside a foreign frame');
+    await context.close();
+  });
+});
