@@ -36,7 +36,7 @@ const minTokenLen = 16
 // hardenFlags adds the write API and timeout flags of serve to fs.
 func hardenFlags(fs *flag.FlagSet) *hardenConfig {
 	c := &hardenConfig{}
-	fs.StringVar(&c.WriteToken, "write-token", "", "bearer `token` that enables the write API (POST/DELETE /api/control, /api/scenarios); prefer the environment FRONTLINE_WRITE_TOKEN, which ps does not show; at least 16 characters; default: write API off")
+	fs.StringVar(&c.WriteToken, "write-token", "", "bearer `token` that enables the write API (POST/DELETE /api/control, /api/scenarios); at least 16 characters; default: write API off; prefer the environment variable, which ps does not show (environment FRONTLINE_WRITE_TOKEN)")
 	fs.Int64Var(&c.MaxBody, "max-body", 64<<20, "size limit in `bytes` of a write request's body (larger: 413)")
 	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", 10*time.Second, "time a client has to send the request headers")
 	fs.DurationVar(&c.ReadTimeout, "read-timeout", 60*time.Second, "time a client has to send a whole request, body included")
