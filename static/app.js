@@ -77,11 +77,15 @@ function h(tag, className, text) {
   return node;
 }
 
-/** Fetches JSON, turning a non-2xx answer into an Error carrying the server's message. */
+/**
+ * Fetches JSON, turning a non-2xx answer into an Error carrying the server's message.
+ * The API lets caches keep answers for 60 s; the page revalidates every time (a 304
+ * when nothing changed) so that it never shows a catalogue older than its tiles.
+ */
 const jsonCache = new Map();
 function getJSON(url) {
   if (!jsonCache.has(url)) {
-    const p = fetch(url, { headers: { Accept: 'application/json' } }).then(async (res) => {
+    const p = fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-cache' }).then(async (res) => {
       if (!res.ok) {
         let detail = `HTTP ${res.status}`;
         try {

@@ -89,6 +89,8 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	e.GET("/static/:style/:view/:file", s.staticImage, s.cors)
 	e.GET("/legend/:file", s.legend, s.cors)
 	e.GET("/embed", s.embedPage)
+	// Browsers ask for /favicon.ico on pages that are not HTML (a tile, a CSV).
+	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/favicon.svg") })
 	e.GET("/*", echo.WrapHandler(http.FileServer(http.FS(noDirs{static.Files}))))
 	for _, o := range opts {
 		o(e, s)

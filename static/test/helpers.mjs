@@ -75,6 +75,8 @@ export function startOtherOrigin(siteDir, pages, csp) {
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     requests.push({ path: url.pathname, range: req.headers.range ?? '' });
+    // Chromium asks every origin for an icon; a 404 would show as a console error.
+    if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
     if (url.pathname.startsWith('/page/')) {
       const page = pages.get(url.pathname.slice('/page/'.length));
       if (!page) return res.writeHead(404).end('no such page');

@@ -30,8 +30,6 @@ const FIXTURE = {
   type: 'Feature', properties: {},
   geometry: { type: 'Polygon', coordinates: [[[37.2, 47.0], [40.2, 47.0], [40.2, 49.6], [37.2, 49.6], [37.2, 47.0]]] },
 };
-// The Content-Security-Policy the server will send; added here so a violation shows up now.
-const CSP = "default-src 'self'";
 
 let server;
 let other;
@@ -40,7 +38,9 @@ let workDir;
 const pages = new Map();
 
 /** Opens a page that records console errors, page errors and failed requests. */
-async function openPage({ viewport = { width: 1280, height: 800 }, dpr = 1, csp = true } = {}) {
+// The server sends its Content-Security-Policy with every page (security.go), so a
+// violation shows here as a console error.
+async function openPage({ viewport = { width: 1280, height: 800 }, dpr = 1 } = {}) {
   const context = await browser.newContext({ viewport, deviceScaleFactor: dpr });
   const page = await context.newPage();
   const problems = [];
@@ -52,14 +52,6 @@ async function openPage({ viewport = { width: 1280, height: 800 }, dpr = 1, csp 
   page.on('requestfailed', (req) => {
     if (req.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
   });
-  if (csp) {
-    await context.route(`${server.url}**`, async (route) => {
-      const response = await route.fetch();
-      const headers = { ...response.headers() };
-      if ((headers['content-type'] || '').startsWith('text/html')) headers['content-security-policy'] = CSP;
-      await route.fulfill({ response, headers });
-    });
-  }
   return { page, context, problems, close: () => context.close() };
 }
 
@@ -208,7 +200,7 @@ describe('viewer', () => {
     // interception so that the browser's own byte counts are kept. The first run meets a
     // server that has derived and rendered nothing yet; the second one a warm server.
     for (const run of ['cold', 'warm']) {
-      const { page, context, problems, close } = await openPage({ csp: false });
+      const { page, context, problems, close } = await openPage();
       try {
         const cdp = await context.newCDPSession(page);
         await cdp.send('Network.enable');
@@ -652,7 +644,7 @@ describe('viewer', () => {
       const meta = { name: `Frontline ${id}`, attribution: tj.attribution, date: SHIPPED_DATE, source: tj.source, approximate: tj.approximate };
       writeFileSync(join(workDir, 'site/archives', `${name}.pmtiles`), writePMTiles(tiles, meta, bounds));
     }
-    const { page, problems, close } = await openPage({ csp: false });
+    const { page, problems, close } = await openPage();
     try {
       const seen = [];
       page.on('request', (r) => seen.push(r.url()));
@@ -683,7 +675,7 @@ describe('viewer', () => {
     const { x, y } = tileOf(37.8, 48.0, 6);
     const mvt = Buffer.from(await (await fetch(tj.tiles[0].replace('{z}', 6).replace('{x}', x).replace('{y}', y))).arrayBuffer());
     writeFileSync(join(workDir, 'site/archives/control-vector.pmtiles'), writePMTiles([{ z: 6, x, y, data: mvt }], { name: 'vector' }, bounds, 1));
-    const vec = await openPage({ csp: false });
+    const vec = await openPage();
     try {
       await vec.page.goto(`${other.url}site/index.html?pmtiles=archives/control-vector.pmtiles`);
       await vec.page.waitForSelector('body[data-state="error"]', { timeout: 30_000 });
@@ -694,7 +686,7 @@ describe('viewer', () => {
     }
 
     // On a high-DPI screen "{r}" in the archive name picks the @2x archive.
-    const hi = await openPage({ csp: false, dpr: 2 });
+    const hi = await openPage({ dpr: 2 });
     try {
       await hi.page.goto(`${other.url}site/index.html?pmtiles=archives/base.pmtiles&pmtiles=archives/control%7Br%7D.pmtiles`);
       await settled(hi.page, () => document.querySelectorAll('.fl-pmtiles-1 img').length > 0);
