@@ -44,31 +44,42 @@ func isPage(path string) bool {
 // query strings that do not parse.
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		// Shared, never modified values assigned under canonical keys: this
+		// runs for every cached tile, so it allocates nothing.
 		h := c.Response().Header()
 		path := c.Request().URL.Path
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		csp := cspData
-		if isPage(path) || strings.HasSuffix(path, ".html") {
-			csp = cspApp
-		}
-		if isEmbed(path) {
-			h.Set("Content-Security-Policy", csp+"; frame-ancestors *")
-		} else {
-			h.Set("Content-Security-Policy", csp+"; frame-ancestors 'none'")
-			h.Set("X-Frame-Options", "DENY")
+		h["X-Content-Type-Options"] = hdrNosniff
+		h["Referrer-Policy"] = hdrReferrer
+		switch {
+		case isEmbed(path):
+			h["Content-Security-Policy"] = hdrCSPEmbed
+		case isPage(path) || strings.HasSuffix(path, ".html"):
+			h["Content-Security-Policy"] = hdrCSPApp
+			h["X-Frame-Options"] = hdrDeny
+		default:
+			h["Content-Security-Policy"] = hdrCSPData
+			h["X-Frame-Options"] = hdrDeny
 		}
 		if !canonical(path) {
 			return fmt.Errorf("%w: path %q has empty, . or .. segments", data.ErrInvalid, path)
 		}
-		// Go drops query pairs it cannot parse without a word, so
-		// ?kind=%zz would silently mean "no kind".
-		if _, err := url.ParseQuery(c.Request().URL.RawQuery); err != nil {
-			return fmt.Errorf("%w: malformed query string: %v", data.ErrInvalid, err)
+		if q := c.Request().URL.RawQuery; q != "" {
+			if _, err := url.ParseQuery(q); err != nil {
+				return fmt.Errorf("%w: malformed query string: %v", data.ErrInvalid, err)
+			}
 		}
 		return next(c)
 	}
 }
+
+var (
+	hdrNosniff  = []string{"nosniff"}
+	hdrReferrer = []string{"strict-origin-when-cross-origin"}
+	hdrDeny     = []string{"DENY"}
+	hdrCSPEmbed = []string{cspApp + "; frame-ancestors *"}
+	hdrCSPApp   = []string{cspApp + "; frame-ancestors 'none'"}
+	hdrCSPData  = []string{cspData + "; frame-ancestors 'none'"}
+)
 
 // canonical reports whether path has no empty (//), "." or ".." segment;
 // a trailing slash is allowed.
@@ -76,9 +87,12 @@ func canonical(path string) bool {
 	if !strings.HasPrefix(path, "/") {
 		return false
 	}
-	segs := strings.Split(strings.TrimSuffix(path[1:], "/"), "/")
-	for i, s := range segs {
-		if s == "." || s == ".." || strings.ContainsRune(s, '\\') || (s == "" && !(i == 0 && len(segs) == 1)) {
+	rest := strings.TrimSuffix(path[1:], "/")
+	if rest == "" {
+		return true // "/" (or "//", whose one segment is empty)
+	}
+	for seg := range strings.SplitSeq(rest, "/") {
+		if seg == "" || seg == "." || seg == ".." || strings.ContainsRune(seg, '\\') {
 			return false
 		}
 	}
