@@ -65,6 +65,7 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 			return err
 		}}))
 	e.Use(securityHeaders) // inside the logger: its refusals are logged too
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Skipper: skipGzip, MinLength: 1024}))
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
@@ -99,6 +100,28 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// skipGzip leaves out of compression what is compressed already (PNG and
+// GIF tiles and images), vector tiles (answered from the cache as they are,
+// without a copy), ranges (a range of a compressed body is not the range
+// asked for) and /metrics (which compresses itself). Text (the viewer's
+// files, JSON, CSV, SVG) is compressed: it is most of a page's weight.
+func skipGzip(c echo.Context) bool {
+	r := c.Request()
+	if r.Header.Get("Range") != "" {
+		return true
+	}
+	p := r.URL.Path
+	switch {
+	case strings.HasPrefix(p, "/tiles/"):
+		return !strings.HasSuffix(p, ".json")
+	case strings.HasPrefix(p, "/static/"):
+		return !strings.HasSuffix(p, ".svg")
+	case p == "/metrics":
+		return true
+	}
+	return false
+}
 
 // newRequestIDs returns a generator of request ids: a random prefix per
 // process and a counter, unique and in order, without reading random bytes
