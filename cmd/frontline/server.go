@@ -67,36 +67,49 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	e.Use(securityHeaders) // inside the logger: its refusals are logged too
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Skipper: skipGzip, MinLength: 1024}))
 
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metrics.handler(log))
+	readRoute(e, "/healthz", s.healthz)
+	readRoute(e, "/readyz", s.readyz)
+	readRoute(e, "/metrics", s.metrics.handler(log))
 	api := e.Group("/api", s.cors)
-	api.GET("/boundaries", s.boundaries)
-	api.GET("/dates", s.dates)
-	api.GET("/control", s.control)
-	api.GET("/scenarios", s.scenarios)
-	api.GET("/scenarios/:id", s.scenario)
-	api.GET("/scenarios/:id/layers/:layer", s.scenarioLayer)
-	api.GET("/change", s.change)
-	api.GET("/change.csv", s.change)
-	api.GET("/change/layers/:layer", s.changeLayer)
-	api.GET("/series", s.series)
-	api.GET("/series.csv", s.series)
+	readRoute(api, "/boundaries", s.boundaries)
+	readRoute(api, "/dates", s.dates)
+	readRoute(api, "/control", s.control)
+	readRoute(api, "/scenarios", s.scenarios)
+	readRoute(api, "/scenarios/:id", s.scenario)
+	readRoute(api, "/scenarios/:id/layers/:layer", s.scenarioLayer)
+	readRoute(api, "/change", s.change)
+	readRoute(api, "/change.csv", s.change)
+	readRoute(api, "/change/layers/:layer", s.changeLayer)
+	readRoute(api, "/series", s.series)
+	readRoute(api, "/series.csv", s.series)
 	// Not a group: a group with middleware and prefix "" would claim every
 	// unmatched path, the static files' included.
-	e.GET("/tiles.json", s.tilesets, s.cors)
-	e.GET("/tiles/:file", s.tileJSON, s.cors)
-	e.GET("/tiles/:id/:version/:z/:x/:y", s.tile, s.cors)
-	e.GET("/static/:style/:view/:file", s.staticImage, s.cors)
-	e.GET("/legend/:file", s.legend, s.cors)
-	e.GET("/embed", s.embedPage)
+	readRoute(e, "/tiles.json", s.tilesets, s.cors)
+	readRoute(e, "/tiles/:file", s.tileJSON, s.cors)
+	readRoute(e, "/tiles/:id/:version/:z/:x/:y", s.tile, s.cors)
+	readRoute(e, "/static/:style/:view/:file", s.staticImage, s.cors)
+	readRoute(e, "/legend/:file", s.legend, s.cors)
+	readRoute(e, "/embed", s.embedPage)
 	// Browsers ask for /favicon.ico on pages that are not HTML (a tile, a CSV).
-	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/favicon.svg") })
-	e.GET("/*", echo.WrapHandler(http.FileServer(http.FS(noDirs{static.Files}))))
+	readRoute(e, "/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/favicon.svg") })
+	readRoute(e, "/*", echo.WrapHandler(http.FileServer(http.FS(noDirs{static.Files}))))
 	for _, o := range opts {
 		o(e, s)
 	}
 	return s
+}
+
+// readRouter is an echo.Echo or an echo.Group.
+type readRouter interface {
+	GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+	HEAD(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+}
+
+// readRoute registers a read-only route for GET and HEAD: link checkers and
+// CDNs probe with HEAD, and net/http sends the headers without the body.
+func readRoute(r readRouter, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	r.GET(path, h, m...)
+	r.HEAD(path, h, m...)
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
