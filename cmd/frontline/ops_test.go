@@ -83,7 +83,7 @@ func value(fams map[string]*dto.MetricFamily, name string, labels ...string) flo
 	return -1
 }
 
-const tileRoute = "/tiles/:id/:version/:z/:x/:y"
+const wantTileRoute = "/tiles/:id/:version/:z/:x/:y"
 
 func TestMetrics(t *testing.T) {
 	dir := t.TempDir()
@@ -124,8 +124,8 @@ func TestMetrics(t *testing.T) {
 		route, code string
 		want        float64
 	}{
-		{tileRoute, "200", 4},
-		{tileRoute, "404", 1},
+		{wantTileRoute, "200", 4},
+		{wantTileRoute, "404", 1},
 		{"/tiles/:file", "200", 2},
 		{"/healthz", "200", 1},
 		{"/*", "404", 1},
@@ -143,7 +143,7 @@ func TestMetrics(t *testing.T) {
 			}
 		}
 	}
-	if h := series(fams, "frontline_http_request_duration_seconds", "route", tileRoute); h == nil || h.Histogram.GetSampleCount() != 5 {
+	if h := series(fams, "frontline_http_request_duration_seconds", "route", wantTileRoute); h == nil || h.Histogram.GetSampleCount() != 5 {
 		t.Errorf("latency histogram of the tile route: %v, want 5 samples", h)
 	} else if h.Histogram.GetSampleSum() <= 0 {
 		t.Errorf("latency sum %v, want > 0", h.Histogram.GetSampleSum())
@@ -184,7 +184,7 @@ func TestMetrics(t *testing.T) {
 
 	// The other server counted none of this.
 	fb := scrape(t, b)
-	if got := value(fb, "frontline_http_requests_total", "route", tileRoute, "method", "GET", "code", "200"); got != -1 {
+	if got := value(fb, "frontline_http_requests_total", "route", wantTileRoute, "method", "GET", "code", "200"); got != -1 {
 		t.Errorf("second server counts %v tile requests, want none", got)
 	}
 	if got := value(fb, "frontline_tile_cache_hits_total"); got != 0 {
@@ -415,7 +415,7 @@ func BenchmarkMetricsPerRequest(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			m.request(tileRoute, http.MethodGet, 200, 50*time.Microsecond)
+			m.request(wantTileRoute, http.MethodGet, 200, 50*time.Microsecond)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -46,20 +47,8 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		// Shared, never modified values assigned under canonical keys: this
 		// runs for every cached tile, so it allocates nothing.
-		h := c.Response().Header()
 		path := c.Request().URL.Path
-		h["X-Content-Type-Options"] = hdrNosniff
-		h["Referrer-Policy"] = hdrReferrer
-		switch {
-		case isEmbed(path):
-			h["Content-Security-Policy"] = hdrCSPEmbed
-		case isPage(path) || strings.HasSuffix(path, ".html"):
-			h["Content-Security-Policy"] = hdrCSPApp
-			h["X-Frame-Options"] = hdrDeny
-		default:
-			h["Content-Security-Policy"] = hdrCSPData
-			h["X-Frame-Options"] = hdrDeny
-		}
+		setSecurityHeaders(c.Response().Header(), path)
 		if !canonical(path) {
 			return fmt.Errorf("%w: path %q has empty, . or .. segments", data.ErrInvalid, path)
 		}
@@ -69,6 +58,22 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		return next(c)
+	}
+}
+
+// setSecurityHeaders sets the headers of securityHeaders for path.
+func setSecurityHeaders(h http.Header, path string) {
+	h["X-Content-Type-Options"] = hdrNosniff
+	h["Referrer-Policy"] = hdrReferrer
+	switch {
+	case isEmbed(path):
+		h["Content-Security-Policy"] = hdrCSPEmbed
+	case isPage(path) || strings.HasSuffix(path, ".html"):
+		h["Content-Security-Policy"] = hdrCSPApp
+		h["X-Frame-Options"] = hdrDeny
+	default:
+		h["Content-Security-Policy"] = hdrCSPData
+		h["X-Frame-Options"] = hdrDeny
 	}
 }
 

@@ -32,6 +32,7 @@ type server struct {
 	echo      *echo.Echo
 	metrics   *metrics
 	draining  atomic.Bool // shutting down: /readyz answers 503
+	requestID func() string
 }
 
 // newServer returns the HTTP handler of frontline serve.
@@ -44,7 +45,8 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestIDs()}))
+	s.requestID = newRequestIDs()
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: s.requestID}))
 	// The logger turns a handler's error into its response (HandleError)
 	// before logging, so the logged status is the one sent; Recover runs
 	// inside it, so a panic is logged as a 500 request too. It also feeds
@@ -86,7 +88,7 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	// unmatched path, the static files' included.
 	readRoute(e, "/tiles.json", s.tilesets, s.cors)
 	readRoute(e, "/tiles/:file", s.tileJSON, s.cors)
-	readRoute(e, "/tiles/:id/:version/:z/:x/:y", s.tile, s.cors)
+	readRoute(e, tileRoute, s.tile, s.cors)
 	readRoute(e, "/static/:style/:view/:file", s.staticImage, s.cors)
 	readRoute(e, "/legend/:file", s.legend, s.cors)
 	readRoute(e, "/embed", s.embedPage)
@@ -111,8 +113,6 @@ func readRoute(r readRouter, path string, h echo.HandlerFunc, m ...echo.Middlewa
 	r.GET(path, h, m...)
 	r.HEAD(path, h, m...)
 }
-
-func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
 // skipGzip leaves out of compression what is compressed already (PNG and
 // GIF tiles and images), vector tiles (answered from the cache as they are,

@@ -131,29 +131,10 @@ func (s *server) tileJSON(c echo.Context) error {
 
 // tile answers GET /tiles/{id}/{version}/{z}/{x}/{y}.mvt|.png|@2x.png.
 func (s *server) tile(c echo.Context) error {
-	id := c.Param("id")
-	kind, _, err := tilesetKind(id)
+	req, err := parseTilePath(c.Param("id"), c.Param("version"), c.Param("z"), c.Param("x"), c.Param("y"))
 	if err != nil {
 		return err
 	}
-	v, err := parseVersion(kind, c.Param("version"))
-	if err != nil {
-		return err
-	}
-	req, yPart, err := parseTileName(c.Param("y"))
-	if err != nil {
-		return err
-	}
-	z, errZ := strconv.Atoi(c.Param("z"))
-	x, errX := strconv.Atoi(c.Param("x"))
-	y, errY := strconv.Atoi(yPart)
-	if errZ != nil || errX != nil || errY != nil {
-		return fmt.Errorf("%w: tile %s/%s/%s: z, x and y must be integers", data.ErrInvalid, c.Param("z"), c.Param("x"), yPart)
-	}
-	if req.Tile, err = tiles.ParseTile(z, x, y); err != nil {
-		return fmt.Errorf("%w: %v", data.ErrInvalid, err)
-	}
-	req.ID, req.Version = id, v
 	b, tag, ok := s.tiles.cached(req)
 	if !ok {
 		if b, tag, err = s.tiles.tile(c.Request().Context(), req); err != nil {
@@ -176,6 +157,33 @@ func (s *server) tile(c echo.Context) error {
 	c.Response().WriteHeader(http.StatusOK)
 	_, err = c.Response().Write(b)
 	return err
+}
+
+// parseTilePath reads the parts of /tiles/{id}/{version}/{z}/{x}/{y}.
+func parseTilePath(id, version, zs, xs, name string) (tileRequest, error) {
+	kind, _, err := tilesetKind(id)
+	if err != nil {
+		return tileRequest{}, err
+	}
+	v, err := parseVersion(kind, version)
+	if err != nil {
+		return tileRequest{}, err
+	}
+	req, yPart, err := parseTileName(name)
+	if err != nil {
+		return tileRequest{}, err
+	}
+	z, errZ := strconv.Atoi(zs)
+	x, errX := strconv.Atoi(xs)
+	y, errY := strconv.Atoi(yPart)
+	if errZ != nil || errX != nil || errY != nil {
+		return tileRequest{}, fmt.Errorf("%w: tile %s/%s/%s: z, x and y must be integers", data.ErrInvalid, zs, xs, yPart)
+	}
+	if req.Tile, err = tiles.ParseTile(z, x, y); err != nil {
+		return tileRequest{}, fmt.Errorf("%w: %v", data.ErrInvalid, err)
+	}
+	req.ID, req.Version = id, v
+	return req, nil
 }
 
 // Header values of tile responses, shared (never modified) so that a cached

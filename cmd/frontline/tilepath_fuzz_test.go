@@ -2,43 +2,14 @@ package main
 
 import (
 	"errors"
-	"fmt"
-	"strconv"
 	"testing"
 
 	"github.com/frontlinemap/frontline/data"
 	"github.com/frontlinemap/frontline/tiles"
 )
 
-// parseTilePath runs the parsers of GET /tiles/{id}/{version}/{z}/{x}/{y}
-// in the order the handler does.
-func parseTilePath(id, ver, z, x, y string) (tileRequest, error) {
-	kind, _, err := tilesetKind(id)
-	if err != nil {
-		return tileRequest{}, err
-	}
-	v, err := parseVersion(kind, ver)
-	if err != nil {
-		return tileRequest{}, err
-	}
-	req, yPart, err := parseTileName(y)
-	if err != nil {
-		return tileRequest{}, err
-	}
-	zi, errZ := strconv.Atoi(z)
-	xi, errX := strconv.Atoi(x)
-	yi, errY := strconv.Atoi(yPart)
-	if errZ != nil || errX != nil || errY != nil {
-		return tileRequest{}, data.ErrInvalid
-	}
-	if req.Tile, err = tiles.ParseTile(zi, xi, yi); err != nil {
-		return tileRequest{}, fmt.Errorf("%w: %v", data.ErrInvalid, err)
-	}
-	req.ID, req.Version = id, v
-	return req, nil
-}
-
-// FuzzTilePath checks that tile paths either parse into an existing tile of
+// FuzzTilePath checks that tile paths (parseTilePath, which the tile route
+// and the cached-tile fast path share) either parse into an existing tile of
 // a known tileset, with a version that prints and parses back the same, or
 // fail with a 400 or 404 error (data.ErrInvalid or data.ErrNotFound); never a panic.
 // Seed corpus: testdata/fuzz/FuzzTilePath.

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// tileRoute is the echo route of tiles, the label of their metrics.
+const tileRoute = "/tiles/:id/:version/:z/:x/:y"
+
+// ServeHTTP answers a plain GET of a tile that is in the memory cache
+// directly, and everything else through echo. Cached tiles are nearly all
+// of a busy server's requests; going around the router and the middleware
+// chain for them is about a fifth of the time per request. The answer is
+// the one echo's route gives, headers, request id, log line and metrics
+// included (TestFastPathMatchesEcho compares them); whatever is not a
+// plain cached tile (a miss, a conditional request, a query string, a bad
+// path) goes to echo, which also produces every error.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet && r.URL.RawQuery == "" && strings.HasPrefix(r.URL.Path, "/tiles/") &&
+		r.Header.Get("If-None-Match") == "" && s.serveCachedTile(w, r) {
+		return
+	}
+	s.echo.ServeHTTP(w, r)
+}
+
+// serveCachedTile writes the tile of r's path if it is cached and reports
+// whether it did; it writes nothing otherwise.
+func (s *server) serveCachedTile(w http.ResponseWriter, r *http.Request) bool {
+	start := time.Now()
+	var parts [5]string
+	rest := r.URL.Path[len("/tiles/"):]
+	for i := range parts {
+		var ok bool
+		if parts[i], rest, ok = strings.Cut(rest, "/"); ok != (i < len(parts)-1) || parts[i] == "" {
+			return false
+		}
+	}
+	req, err := parseTilePath(parts[0], parts[1], parts[2], parts[3], parts[4])
+	if err != nil {
+		return false
+	}
+	b, tag, ok := s.tiles.cached(req)
+	if !ok {
+		return false
+	}
+	id := s.requestID()
+	h := w.Header()
+	h["X-Request-Id"] = []string{id}
+	setSecurityHeaders(h, r.URL.Path)
+	h["Access-Control-Allow-Origin"] = hdrAnyOrigin
+	h["Etag"] = []string{tag}
+	h["Cache-Control"] = cacheImmutable
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	if req.Format == formatMVT {
+		h["Content-Type"] = contentTypeMVT
+	} else {
+		h["Content-Type"] = contentTypePNG
+	}
+	w.WriteHeader(http.StatusOK)
+	w.Write(b) // a failed write is the client's going away, as in echo's route
+	d := time.Since(start)
+	s.metrics.request(tileRoute, http.MethodGet, http.StatusOK, d)
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("id", id), slog.String("method", http.MethodGet),
+		slog.String("uri", r.RequestURI), slog.Int("status", http.StatusOK), slog.Int("bytes", len(b)),
+		slog.Float64("ms", float64(d.Microseconds())/1000))
+	return true
+}
+
+var hdrAnyOrigin = []string{"*"}
