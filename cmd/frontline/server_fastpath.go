@@ -1,7 +1,6 @@
 package main
 
 import (
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -64,9 +63,7 @@ func (s *server) serveCachedTile(w http.ResponseWriter, r *http.Request) bool {
 	w.Write(b) // a failed write is the client's going away, as in echo's route
 	d := time.Since(start)
 	s.metrics.request(tileRoute, http.MethodGet, http.StatusOK, d)
-	s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("id", id), slog.String("method", http.MethodGet),
-		slog.String("uri", r.RequestURI), slog.Int("status", http.StatusOK), slog.Int("bytes", len(b)),
-		slog.Float64("ms", float64(d.Microseconds())/1000))
+	s.logRequest(r.Context(), id, http.MethodGet, r.RequestURI, http.StatusOK, int64(len(b)), d)
 	return true
 }
 
