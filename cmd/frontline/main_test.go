@@ -274,29 +274,7 @@ func (w *firstLine) Write(p []byte) (int, error) {
 // for a clean shutdown.
 func startServer(t *testing.T, dbPath string, extra ...string) (base string, stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &firstLine{c: make(chan string, 1)}
-	done := make(chan int, 1)
-	args := append([]string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0"}, extra...)
-	go func() { done <- run(ctx, args, out, io.Discard) }()
-	select {
-	case line := <-out.c:
-		base = strings.TrimSuffix(strings.TrimPrefix(line, "frontline: serving "), "/")
-	case code := <-done:
-		t.Fatalf("serve %v exited with %d before listening", extra, code)
-	case <-time.After(30 * time.Second):
-		t.Fatalf("serve %v did not start within 30 s", extra)
-	}
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			if code := <-done; code != 0 {
-				t.Errorf("serve exited with %d after shutdown, want 0", code)
-			}
-		})
-	}
-	t.Cleanup(stop)
+	base, stop, _ = startServerLogged(t, dbPath, extra...)
 	return base, stop
 }
 
