@@ -13,9 +13,7 @@ import (
 	"time"
 
 	"github.com/frontlinemap/frontline/data"
-	"github.com/frontlinemap/frontline/data/derive"
 	"github.com/frontlinemap/frontline/data/sqlite"
-	"github.com/frontlinemap/frontline/geo/scenario"
 	"github.com/frontlinemap/frontline/tiles"
 	"github.com/frontlinemap/frontline/tiles/archive"
 )
@@ -164,15 +162,11 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 
-	db, err := sqlite.Open(ctx, c.DB, sqlite.Options{})
+	ts, closeDB, err := openTileServer(ctx, c.DB)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	ts, err := newTileServer(db, derive.New(db, scenario.Options{}), 0, "")
-	if err != nil {
-		return err
-	}
+	defer closeDB()
 	res, err := exportTiles(ctx, ts, c, p, stderr)
 	if err != nil {
 		return fmt.Errorf("export %s: %w", c.Tileset, err)

@@ -7,10 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/frontlinemap/frontline/data/derive"
-	"github.com/frontlinemap/frontline/data/sqlite"
-	"github.com/frontlinemap/frontline/geo/scenario"
 )
 
 const renderSynopsis = "render STYLE VIEW SIZE [--format png|svg|gif] [--date D] [--from D --to D] [--step DAYS] [--title T] [--legend 0|1] [--theme dark] [--left STYLE --right STYLE] [--left-date D] [--right-date D] -o FILE"
@@ -59,15 +55,11 @@ func renderCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 
-	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	ts, closeDB, err := openTileServer(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	ts, err := newTileServer(db, derive.New(db, scenario.Options{}), 0, "")
-	if err != nil {
-		return err
-	}
+	defer closeDB()
 	b, _, err := ts.staticImage(ctx, r)
 	if err != nil {
 		return err

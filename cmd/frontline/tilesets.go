@@ -14,6 +14,7 @@ import (
 	"github.com/frontlinemap/frontline/data"
 	"github.com/frontlinemap/frontline/data/derive"
 	"github.com/frontlinemap/frontline/data/sqlite"
+	"github.com/frontlinemap/frontline/geo/scenario"
 	"github.com/frontlinemap/frontline/tiles"
 )
 
@@ -435,4 +436,19 @@ func (ts *tileServer) render(ctx context.Context, kind, scenarioID string, r til
 		name += "-dark"
 	}
 	return tiles.RenderPNG(layers, ts.styles[name], r.Tile, r.Size)
+}
+
+// openTileServer opens the database of a one-shot command (export,
+// render) with the tile server over it; close closes the database.
+func openTileServer(ctx context.Context, path string) (ts *tileServer, close func() error, err error) {
+	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	ts, err = newTileServer(db, derive.New(db, scenario.Options{}), 0, "")
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return ts, db.Close, nil
 }
