@@ -52,15 +52,7 @@ func (s *scene) svg() []byte {
 		}
 	}
 	w.block(s, s.credits)
-	var out bytes.Buffer
-	out.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	fmt.Fprintf(&out, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="Go, 'Helvetica Neue', Arial, sans-serif">`+"\n", s.width, s.height, s.width, s.height)
-	out.WriteString("<defs>\n")
-	out.Write(w.defs.Bytes())
-	out.WriteString("</defs>\n")
-	out.Write(w.body.Bytes())
-	out.WriteString("</svg>\n")
-	return out.Bytes()
+	return w.document(strconv.Itoa(s.width), strconv.Itoa(s.height))
 }
 
 // groupID names a style entry's group: its layer name, the emphasised
@@ -314,10 +306,15 @@ func LegendSVG(entries []LegendEntry, dark bool) []byte {
 		}
 		w.block(s, b)
 	}
+	return w.document(num(math.Ceil(bw)), num(math.Ceil(bh)))
+}
+
+// document wraps what w wrote into an SVG document of the given size.
+func (w *svgWriter) document(width, height string) []byte {
 	var out bytes.Buffer
 	out.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	fmt.Fprintf(&out, `<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" font-family="Go, 'Helvetica Neue', Arial, sans-serif">`+"\n",
-		num(math.Ceil(bw)), num(math.Ceil(bh)), num(math.Ceil(bw)), num(math.Ceil(bh)))
+		width, height, width, height)
 	out.WriteString("<defs>\n")
 	out.Write(w.defs.Bytes())
 	out.WriteString("</defs>\n")
