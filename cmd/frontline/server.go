@@ -162,10 +162,15 @@ func newRequestIDs() func() string {
 	return func() string { return prefix + strconv.FormatUint(seq.Add(1), 10) }
 }
 
+// setCORS lets any origin read the answer (also used by the cached-tile path).
+func setCORS(h http.Header) { h["Access-Control-Allow-Origin"] = hdrAnyOrigin }
+
+var hdrAnyOrigin = []string{"*"}
+
 // cors lets other origins (newsroom pages) read the public GET API.
 func (s *server) cors(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		c.Response().Header().Set("Access-Control-Allow-Origin", "*")
+		setCORS(c.Response().Header())
 		return next(c)
 	}
 }

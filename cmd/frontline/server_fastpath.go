@@ -50,7 +50,7 @@ func (s *server) serveCachedTile(w http.ResponseWriter, r *http.Request) bool {
 	h := w.Header()
 	h["X-Request-Id"] = []string{id}
 	setSecurityHeaders(h, r.URL.Path)
-	h["Access-Control-Allow-Origin"] = hdrAnyOrigin
+	setCORS(h)
 	h["Etag"] = []string{tag}
 	h["Cache-Control"] = cacheImmutable
 	h["Content-Length"] = []string{strconv.Itoa(len(b))}
@@ -66,5 +66,3 @@ func (s *server) serveCachedTile(w http.ResponseWriter, r *http.Request) bool {
 	s.logRequest(r.Context(), id, http.MethodGet, r.RequestURI, http.StatusOK, int64(len(b)), d)
 	return true
 }
-
-var hdrAnyOrigin = []string{"*"}
