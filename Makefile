@@ -72,7 +72,7 @@ loadtest: static
 
 ## test-race: the race detector (-short) over the code that runs goroutines: the server, the store,
 ## the derived-result and tile caches, and geo's parallel union. The geometry packages otherwise run
-## on one goroutine and take ~7 min under the detector on 2 cores, for nothing to find.
+## on one goroutine: the detector has nothing to watch there and would multiply their run time.
 RACE_PKGS := ./cmd/frontline ./data/sqlite ./data/derive ./tiles
 test-race: static
 	$(GO) test -race -short -timeout 20m $(RACE_PKGS)
