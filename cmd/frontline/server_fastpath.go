@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -51,14 +50,8 @@ func (s *server) serveCachedTile(w http.ResponseWriter, r *http.Request) bool {
 	h["X-Request-Id"] = []string{id}
 	setSecurityHeaders(h, r.URL.Path)
 	setCORS(h)
-	h["Etag"] = []string{tag}
-	h["Cache-Control"] = cacheImmutable
-	h["Content-Length"] = []string{strconv.Itoa(len(b))}
-	if req.Format == formatMVT {
-		h["Content-Type"] = contentTypeMVT
-	} else {
-		h["Content-Type"] = contentTypePNG
-	}
+	setTileValidators(h, tag)
+	setTileContent(h, req, len(b))
 	w.WriteHeader(http.StatusOK)
 	w.Write(b) // a failed write is the client's going away, as in echo's route
 	d := time.Since(start)

@@ -142,18 +142,11 @@ func (s *server) tile(c echo.Context) error {
 		}
 	}
 	h := c.Response().Header()
-	h["Etag"] = []string{tag}
-	h["Cache-Control"] = cacheImmutable
+	setTileValidators(h, tag)
 	if match := c.Request().Header.Get("If-None-Match"); match != "" && strings.Contains(match, tag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	// An explicit length: the response goes out in one piece, not chunked.
-	h["Content-Length"] = []string{strconv.Itoa(len(b))}
-	if req.Format == formatMVT {
-		h["Content-Type"] = contentTypeMVT
-	} else {
-		h["Content-Type"] = contentTypePNG
-	}
+	setTileContent(h, req, len(b))
 	c.Response().WriteHeader(http.StatusOK)
 	_, err = c.Response().Write(b)
 	return err
@@ -184,6 +177,23 @@ func parseTilePath(id, version, zs, xs, name string) (tileRequest, error) {
 	}
 	req.ID, req.Version = id, v
 	return req, nil
+}
+
+// setTileValidators sets the caching headers of a tile (also on a 304).
+func setTileValidators(h http.Header, etag string) {
+	h["Etag"] = []string{etag}
+	h["Cache-Control"] = cacheImmutable
+}
+
+// setTileContent describes a tile's body of n bytes. An explicit length
+// sends the answer in one piece, not chunked.
+func setTileContent(h http.Header, req tileRequest, n int) {
+	h["Content-Length"] = []string{strconv.Itoa(n)}
+	if req.Format == formatMVT {
+		h["Content-Type"] = contentTypeMVT
+	} else {
+		h["Content-Type"] = contentTypePNG
+	}
 }
 
 // Header values of tile responses, shared (never modified) so that a cached
