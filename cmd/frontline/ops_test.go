@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -219,7 +218,7 @@ func opsServer(t *testing.T) (*server, *sqlite.DB, *bytes.Buffer) {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
-	s := newServer(db, derived, ts, "", slog.New(slog.NewJSONHandler(&logs, nil)))
+	s := newServer(db, derived, ts, "", &logs)
 	return s, db, &logs
 }
 

@@ -41,7 +41,7 @@ func startProcess(t *testing.T, stdout io.Writer, name string, args ...string) *
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	p := &process{cmd: cmd, done: make(chan struct{}), log: new(bytes.Buffer)}
-	cmd.Stdout, cmd.Stderr = stdout, &syncWriter{w: p.log}
+	cmd.Stdout, cmd.Stderr = stdout, &lockedWriter{w: p.log}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
 	}
@@ -66,17 +66,6 @@ func (p *process) stop(t *testing.T, sig os.Signal) {
 	case <-time.After(20 * time.Second):
 		t.Fatalf("%s did not stop on %v", p.cmd.Path, sig)
 	}
-}
-
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(b []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(b)
 }
 
 // startReplica runs `bin serve --read-only` on addr (port 0: a free one)

@@ -103,7 +103,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	handler := newServer(db, derived, ts, cfg.PublicURL, logger, withWrites(db, hc, cfg.ReadOnly))
+	handler := newServer(db, derived, ts, cfg.PublicURL, logs, withWrites(db, hc, cfg.ReadOnly))
 	srv := &http.Server{
 		Handler:  handler,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelError), // net/http's own complaints, as JSON too

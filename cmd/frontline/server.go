@@ -1,11 +1,11 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -31,16 +31,19 @@ type server struct {
 	tiles     *tileServer
 	publicURL string // origin for URLs in TileJSON, "" to take it from each request
 	log       *slog.Logger
+	access    *accessLog
 	echo      *echo.Echo
 	metrics   *metrics
 	draining  atomic.Bool // shutting down: /readyz answers 503
 	requestID func() string
 }
 
-// newServer returns the HTTP handler of frontline serve.
-func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL string, log *slog.Logger, opts ...serverOption) *server {
-	s := &server{db: db, derived: derived, tiles: ts, publicURL: strings.TrimSuffix(publicURL, "/"), log: log,
-		metrics: newMetrics(db, ts.cache)}
+// newServer returns the HTTP handler of frontline serve. It logs JSON lines
+// to logs, one per request and one per error.
+func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL string, logs io.Writer, opts ...serverOption) *server {
+	logs = syncWriter(logs)
+	s := &server{db: db, derived: derived, tiles: ts, publicURL: strings.TrimSuffix(publicURL, "/"),
+		log: slog.New(slog.NewJSONHandler(logs, nil)), access: newAccessLog(logs), metrics: newMetrics(db, ts.cache)}
 	ts.onRender = s.metrics.observeRender
 	e := echo.New()
 	s.echo = e
@@ -58,13 +61,13 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			s.metrics.request(c.Path(), v.Method, v.Status, v.Latency)
-			s.logRequest(c.Request().Context(), v.RequestID, v.Method, v.URI, v.Status, v.ResponseSize, v.Latency)
+			s.access.write(time.Now(), v.RequestID, v.Method, v.URI, v.Status, v.ResponseSize, v.Latency)
 			return nil
 		},
 	}))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, StackSize: 8 << 10, // the stack goes to LogErrorFunc, never to the client
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err.Error(), "stack", string(stack))
+			s.log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err.Error(), "stack", string(stack))
 			return err
 		}}))
 	e.Use(securityHeaders) // inside the logger: its refusals are logged too
@@ -72,7 +75,7 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 
 	readRoute(e, "/healthz", s.healthz)
 	readRoute(e, "/readyz", s.readyz)
-	readRoute(e, "/metrics", s.metrics.handler(log))
+	readRoute(e, "/metrics", s.metrics.handler(s.log))
 	api := e.Group("/api", s.cors)
 	readRoute(api, "/boundaries", s.boundaries)
 	readRoute(api, "/dates", s.dates)
@@ -100,20 +103,6 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 		o(e, s)
 	}
 	return s
-}
-
-// logRequest writes the log line of one answered request. The record is
-// made here, without the caller's program counter that Logger.Info looks up
-// for every line and that no handler of ours prints.
-func (s *server) logRequest(ctx context.Context, id, method, uri string, status int, bytes int64, d time.Duration) {
-	h := s.log.Handler()
-	if !h.Enabled(ctx, slog.LevelInfo) {
-		return
-	}
-	r := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
-	r.AddAttrs(slog.String("id", id), slog.String("method", method), slog.String("uri", uri), slog.Int("status", status),
-		slog.Int64("bytes", bytes), slog.Float64("ms", float64(d.Microseconds())/1000))
-	h.Handle(ctx, r)
 }
 
 // readRouter is an echo.Echo or an echo.Group.

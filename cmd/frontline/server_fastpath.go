@@ -54,8 +54,9 @@ func (s *server) serveCachedTile(w http.ResponseWriter, r *http.Request) bool {
 	setTileContent(h, req, len(b))
 	w.WriteHeader(http.StatusOK)
 	w.Write(b) // a failed write is the client's going away, as in echo's route
-	d := time.Since(start)
+	end := time.Now()
+	d := end.Sub(start)
 	s.metrics.request(tileRoute, http.MethodGet, http.StatusOK, d)
-	s.logRequest(r.Context(), id, http.MethodGet, r.RequestURI, http.StatusOK, int64(len(b)), d)
+	s.access.write(end, id, http.MethodGet, r.RequestURI, http.StatusOK, int64(len(b)), d)
 	return true
 }

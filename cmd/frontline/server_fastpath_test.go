@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -32,7 +31,7 @@ func TestFastPathMatchesEcho(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
-	s := newServer(db, derived, ts, "", slog.New(slog.NewJSONHandler(&logs, nil)))
+	s := newServer(db, derived, ts, "", &logs)
 	serve := func(h http.Handler, method, path string, header ...string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(method, path, nil)
 		for i := 0; i+1 < len(header); i += 2 {
