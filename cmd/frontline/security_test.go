@@ -251,3 +251,65 @@ func mustJSON(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// Tiles carry nosniff, CORS and their caching headers, and none of the
+// document policies (see setSecurityHeaders); a cached tile (answered
+// before echo) and a fresh one, a 304 and an error in a tile's place alike.
+func TestTileHeaders(t *testing.T) {
+	base, _ := startServer(t, filepath.Join(t.TempDir(), "t.db"))
+	var list []struct{ ID, Format, URL string }
+	resp, body := get(t, base+"/tiles.json")
+	if resp.StatusCode != 200 || json.Unmarshal(body, &list) != nil {
+		t.Fatalf("/tiles.json: %d %s", resp.StatusCode, body)
+	}
+	var paths []string
+	for _, ts := range list {
+		if ts.ID == "base" {
+			tj := getTileJSON(t, ts.URL)
+			paths = append(paths, strings.TrimPrefix(tileURL(tj.Tiles[0], 5, 18, 11, "@2x"), base))
+		}
+	}
+	if len(paths) != 2 {
+		t.Fatalf("base tilesets: %d paths, want png and mvt", len(paths))
+	}
+	bad := strings.Replace(paths[0], "/5/18/11", "/5/99/11", 1)
+	type answer struct {
+		path, etag string
+		status     int
+	}
+	var answers []answer
+	for _, p := range paths {
+		for range 2 { // rendered, then from the memory cache
+			resp, _ := get(t, base+p)
+			answers = append(answers, answer{p, resp.Header.Get("ETag"), resp.StatusCode})
+			checkTileHeaders(t, p, resp.Header, 200)
+		}
+		resp, _ := get(t, base+p, "If-None-Match", answers[len(answers)-1].etag)
+		checkTileHeaders(t, p+" (If-None-Match)", resp.Header, 304)
+	}
+	resp, _ = get(t, base+bad)
+	checkTileHeaders(t, bad, resp.Header, 400)
+	if resp.StatusCode != 400 {
+		t.Errorf("%s: status %d, want 400", bad, resp.StatusCode)
+	}
+	for _, a := range answers {
+		if a.status != 200 || a.etag == "" {
+			t.Errorf("%s: status %d, ETag %q", a.path, a.status, a.etag)
+		}
+	}
+}
+
+func checkTileHeaders(t *testing.T, what string, h http.Header, status int) {
+	t.Helper()
+	if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("%s: nosniff %q, CORS %q", what, h.Get("X-Content-Type-Options"), h.Get("Access-Control-Allow-Origin"))
+	}
+	for _, k := range []string{"Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"} {
+		if v := h.Get(k); v != "" {
+			t.Errorf("%s: %s %q on a tile", what, k, v)
+		}
+	}
+	if status != 400 && h.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+		t.Errorf("%s: Cache-Control %q", what, h.Get("Cache-Control"))
+	}
+}
