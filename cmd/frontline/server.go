@@ -148,7 +148,10 @@ func newRequestIDs() func() string {
 	rand.Read(b[:])
 	prefix := hex.EncodeToString(b[:]) + "-"
 	var seq atomic.Uint64
-	return func() string { return prefix + strconv.FormatUint(seq.Add(1), 10) }
+	return func() string {
+		var b [32]byte // one allocation, the string's
+		return string(strconv.AppendUint(append(b[:0], prefix...), seq.Add(1), 10))
+	}
 }
 
 // setCORS lets any origin read the answer (also used by the cached-tile path).

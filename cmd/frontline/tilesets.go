@@ -96,14 +96,23 @@ type version struct {
 }
 
 func (v version) String() string {
-	r := "r" + strconv.FormatInt(v.Revision, 10)
+	return string(v.append(make([]byte, 0, 32)))
+}
+
+// append appends v as it appears in a tile path to b.
+func (v version) append(b []byte) []byte {
 	switch {
 	case v.From != "":
-		return string(v.From) + "_" + string(v.To) + "." + r
+		b = append(b, v.From...)
+		b = append(b, '_')
+		b = append(b, v.To...)
+		b = append(b, '.')
 	case v.Date != "":
-		return string(v.Date) + "." + r
+		b = append(b, v.Date...)
+		b = append(b, '.')
 	}
-	return r
+	b = append(b, 'r')
+	return strconv.AppendInt(b, v.Revision, 10)
 }
 
 // parseVersion parses the version part of a tile path for tileset kind.
@@ -362,7 +371,7 @@ func (r tileRequest) key() string {
 	b := make([]byte, 0, 96)
 	b = append(b, r.ID...)
 	b = append(b, '/')
-	b = append(b, r.Version.String()...)
+	b = r.Version.append(b)
 	b = append(b, '/')
 	b = strconv.AppendInt(b, int64(r.Tile.Z), 10)
 	b = append(b, '/')
