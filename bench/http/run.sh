@@ -2,11 +2,13 @@
 # HTTP benchmark of cached tiles (issue 4): wrk -t2 -c64 against Frontline and
 # against a bare net/http handler serving the same bytes, on 127.0.0.1.
 # Usage: sh bench/http/run.sh   (from the repository root; make bench-http)
-# Environment: DURATION (default 15s), THREADS (2), CONNS (64),
-#   SHARED (../shared/data/deepstate), PER_ZOOM (30 tiles per zoom and tileset).
+# Environment: ROUNDS (default 3), DURATION (default 10s, per round and server),
+#   THREADS (2), CONNS (64), SHARED (../shared/data/deepstate),
+#   PER_ZOOM (30 tiles per zoom and tileset).
 set -eu
 cd "$(dirname "$0")/../.."
-DURATION=${DURATION:-15s}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-64}
 SHARED=${SHARED:-../shared/data/deepstate}
@@ -82,13 +84,6 @@ cmp -s "$TMP/check" "$TMP/tiles/1" || { echo "second GET $p returned different b
 echo "frontline response headers for $p:"
 curl -sS -o /dev/null -D - "$FL$p" | tr -d '\r' | sed '/^$/d; s/^/  /'
 
-WRK="wrk -t$THREADS -c$CONNS -d$DURATION --latency -s $HERE/paths.lua"
-echo "== $WRK \$URL -- paths.txt    (frontline)"
-$WRK "$FL" -- "$TMP/paths.txt" | tee "$TMP/wrk-frontline.txt"
-HWM=$(awk '/^VmHWM:/ {print $2}' "/proc/$FL_PID/status")   # kB
-RSS=$(awk '/^VmRSS:/ {print $2}' "/proc/$FL_PID/status")
-kill "$FL_PID"; wait "$FL_PID" 2>/dev/null || true; FL_PID=
-
 echo "== start bare net/http handler"
 "$TMP/bare" -manifest "$TMP/manifest.tsv" >"$TMP/bare.out" 2>&1 &
 BARE_PID=$!
@@ -97,22 +92,48 @@ BARE=$(wait_url "$TMP/bare.out" "bare: serving") ||
 curl -sS -o "$TMP/check" "$BARE$p"
 cmp -s "$TMP/check" "$TMP/tiles/1" || { echo "bare server returned different bytes for $p" >&2; exit 1; }
 echo "bare $BARE (pid $BARE_PID)"
-echo "== $WRK \$URL -- paths.txt    (bare)"
-$WRK "$BARE" -- "$TMP/paths.txt" | tee "$TMP/wrk-bare.txt"
+
+# The two servers take turns, ROUNDS times, so that a change in the
+# machine's load (other tenants of a shared host) falls on both alike; the
+# idle one costs nothing meanwhile. Each figure is the median of its rounds.
+WRK="wrk -t$THREADS -c$CONNS -d$DURATION --latency -s $HERE/paths.lua"
+: >"$TMP/wrk-frontline.txt"
+: >"$TMP/wrk-bare.txt"
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+	r=$((r + 1))
+	echo "== round $r/$ROUNDS: $WRK \$URL -- paths.txt    (frontline)"
+	$WRK "$FL" -- "$TMP/paths.txt" | tee -a "$TMP/wrk-frontline.txt"
+	echo "== round $r/$ROUNDS: $WRK \$URL -- paths.txt    (bare)"
+	$WRK "$BARE" -- "$TMP/paths.txt" | tee -a "$TMP/wrk-bare.txt"
+done
+HWM=$(awk '/^VmHWM:/ {print $2}' "/proc/$FL_PID/status")   # kB
+RSS=$(awk '/^VmRSS:/ {print $2}' "/proc/$FL_PID/status")
+kill "$FL_PID"; wait "$FL_PID" 2>/dev/null || true; FL_PID=
 kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true; BARE_PID=
 
-# field FILE NAME: value of NAME= on the RESULT line.
-field() { sed -n "s/^RESULT.* $2=\([^ ]*\).*/\1/p" "$1"; }
+# field FILE NAME: the median over the rounds of NAME= on the RESULT lines;
+# sum FILE NAME: their sum.
+field() {
+	sed -n "s/^RESULT.* $2=\([^ ]*\).*/\1/p" "$1" | sort -g |
+		awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+sum() { sed -n "s/^RESULT.* $2=\([^ ]*\).*/\1/p" "$1" | awk '{s += $1} END {print s + 0}'; }
+echo
+echo "== rounds (req/s, p99 us)"
+sed -n 's/^RESULT.* rps=\([^ ]*\).* p99_us=\([^ ]*\).*/\1 \2/p' "$TMP/wrk-frontline.txt" >"$TMP/f.txt"
+sed -n 's/^RESULT.* rps=\([^ ]*\).* p99_us=\([^ ]*\).*/\1 \2/p' "$TMP/wrk-bare.txt" >"$TMP/b.txt"
+paste -d' ' "$TMP/f.txt" "$TMP/b.txt" | awk '{printf "round %d: frontline %.0f req/s p99 %d us, bare %.0f req/s p99 %d us, ratio %.4f\n", NR, $1, $2, $3, $4, $1 / $3}'
 FR=$(field "$TMP/wrk-frontline.txt" rps); F50=$(field "$TMP/wrk-frontline.txt" p50_us); F99=$(field "$TMP/wrk-frontline.txt" p99_us)
-FN=$(field "$TMP/wrk-frontline.txt" non2xx); FE=$(field "$TMP/wrk-frontline.txt" errors)
+FN=$(sum "$TMP/wrk-frontline.txt" non2xx); FE=$(sum "$TMP/wrk-frontline.txt" errors)
 BR=$(field "$TMP/wrk-bare.txt" rps); B50=$(field "$TMP/wrk-bare.txt" p50_us); B99=$(field "$TMP/wrk-bare.txt" p99_us)
-BN=$(field "$TMP/wrk-bare.txt" non2xx); BE=$(field "$TMP/wrk-bare.txt" errors)
+BN=$(sum "$TMP/wrk-bare.txt" non2xx); BE=$(sum "$TMP/wrk-bare.txt" errors)
 
 # Comparisons are exact (awk on the unrounded figures); printing rounds only for display.
-NPATHS=$(wc -l <"$TMP/paths.txt") awk -v fr="$FR" -v f50="$F50" -v f99="$F99" -v fn="$FN" -v fe="$FE" \
+NPATHS=$(wc -l <"$TMP/paths.txt") ROUNDS=$ROUNDS awk -v fr="$FR" -v f50="$F50" -v f99="$F99" -v fn="$FN" -v fe="$FE" \
     -v br="$BR" -v b50="$B50" -v b99="$B99" -v bn="$BN" -v be="$BE" \
     -v hwm="$HWM" -v rss="$RSS" -v w="$WRK" 'BEGIN {
-	printf "\n== summary (%s, %d tile paths)\n", w, 0 + ENVIRON["NPATHS"]
+	printf "\n== summary (%s, %d tile paths; medians of %d rounds)\n", w, 0 + ENVIRON["NPATHS"], 0 + ENVIRON["ROUNDS"]
 	printf "%-10s %12s %10s %10s %8s %8s\n", "", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors"
 	printf "%-10s %12.0f %10.3f %10.3f %8d %8d\n", "frontline", fr, f50 / 1000, f99 / 1000, fn, fe
 	printf "%-10s %12.0f %10.3f %10.3f %8d %8d\n", "bare", br, b50 / 1000, b99 / 1000, bn, be

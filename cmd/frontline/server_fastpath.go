@@ -54,9 +54,8 @@ func (s *server) serveCachedTile(w http.ResponseWriter, r *http.Request) bool {
 	setTileContent(h, req, len(b))
 	w.WriteHeader(http.StatusOK)
 	w.Write(b) // a failed write is the client's going away, as in echo's route
-	end := time.Now()
-	d := end.Sub(start)
+	d := time.Since(start) // one read of the monotonic clock; time.Now reads two clocks
 	s.metrics.request(tileRoute, http.MethodGet, http.StatusOK, d)
-	s.access.write(end, id, http.MethodGet, r.RequestURI, http.StatusOK, int64(len(b)), d)
+	s.access.write(start.Add(d), id, http.MethodGet, r.RequestURI, http.StatusOK, int64(len(b)), d)
 	return true
 }
