@@ -61,7 +61,7 @@ type sinkWriter struct {
 	n    int
 }
 
-func (w *sinkWriter) Header() http.Header { return w.h }
+func (w *sinkWriter) Header() http.Header  { return w.h }
 func (w *sinkWriter) WriteHeader(code int) { w.code = code }
 func (w *sinkWriter) Write(p []byte) (int, error) {
 	if w.code == 0 {
