@@ -205,18 +205,24 @@ func (s *server) healthz(c echo.Context) error {
 // fresh sets validators from the data revision and reports whether the
 // client's copy is current, in which case it has answered 304.
 func (s *server) fresh(c echo.Context) (bool, error) {
-	rev, err := s.db.Revision(c.Request().Context())
+	_, done, err := s.freshRevision(c)
+	return done, err
+}
+
+// freshRevision is fresh that also returns the data revision of the answer.
+func (s *server) freshRevision(c echo.Context) (rev int64, done bool, err error) {
+	rev, err = s.db.Revision(c.Request().Context())
 	if err != nil {
-		return false, err
+		return 0, false, err
 	}
 	etag := `"r` + strconv.FormatInt(rev, 10) + `"`
 	h := c.Response().Header()
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", "public, max-age=60, must-revalidate")
 	if match := c.Request().Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
-		return true, c.NoContent(http.StatusNotModified)
+		return rev, true, c.NoContent(http.StatusNotModified)
 	}
-	return false, nil
+	return rev, false, nil
 }
 
 func (s *server) boundaries(c echo.Context) error {

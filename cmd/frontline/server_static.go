@@ -26,10 +26,11 @@ func (s *server) staticImage(c echo.Context) error {
 	if err := r.setOptions(c.QueryParam); err != nil {
 		return err
 	}
-	if done, err := s.fresh(c); done || err != nil {
+	rev, done, err := s.freshRevision(c)
+	if done || err != nil {
 		return err
 	}
-	b, ctype, err := s.tiles.staticImage(c.Request().Context(), r)
+	b, ctype, err := s.tiles.cachedStaticImage(c.Request().Context(), rev, r)
 	if err != nil {
 		return err
 	}

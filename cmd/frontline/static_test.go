@@ -10,12 +10,18 @@ import (
 	"image/gif"
 	"io"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/frontlinemap/frontline/data"
+	"github.com/frontlinemap/frontline/data/derive"
+	"github.com/frontlinemap/frontline/data/sqlite"
+	"github.com/frontlinemap/frontline/geo/scenario"
 	"github.com/frontlinemap/frontline/tiles"
 )
 
@@ -458,5 +464,65 @@ func TestStaticA4(t *testing.T) {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil || cfg.Width != 2480 || cfg.Height != 3508 {
 		t.Fatalf("a4: %v %dx%d, want 2480x3508", err, cfg.Width, cfg.Height)
+	}
+}
+
+// A static image is drawn once per data revision and request: repeats are
+// answered from the image cache with the same bytes, another option or a
+// new revision draws again.
+func TestStaticImageCache(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "img.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	derived := derive.New(db, scenario.Options{})
+	ts, err := newTileServer(db, derived, 64<<20, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newServer(db, derived, ts, "", io.Discard)
+	get := func(path string) []byte {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != 200 || rec.Header().Get("Content-Type") != "image/png" {
+			t.Fatalf("%s: %d %s: %s", path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes())
+		}
+		return rec.Body.Bytes()
+	}
+	const path = "/static/control/auto/320x200.png"
+	renders := func() int64 { return ts.images.Stats().Renders }
+
+	first := get(path)
+	if second := get(path); !bytes.Equal(first, second) || renders() != 1 {
+		t.Fatalf("repeat: %d renders, same bytes %v; want 1 render and the same bytes", renders(), bytes.Equal(first, second))
+	}
+	if dark := get(path + "?theme=dark"); bytes.Equal(dark, first) || renders() != 2 {
+		t.Fatalf("another theme: %d renders, same bytes %v; want 2 renders and other bytes", renders(), bytes.Equal(dark, first))
+	}
+	// A new revision draws the image again, even if the import (here a
+	// scenario) does not change what it shows.
+	im, err := db.BeginImport(ctx, "scenarios", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := data.Scenario{ID: "cache-test", Title: "Cache test", Summary: "A test.", Reported: "2025-08-15",
+		Sources: []data.Citation{{Publisher: "Test", Date: "2025-08-15"}}, Rule: "control"}
+	if err := im.PutScenario(ctx, sc, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := im.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if again := get(path); !bytes.Equal(again, first) || renders() != 3 {
+		t.Fatalf("new revision: %d renders; want 3 (same data, so the same bytes: %v)", renders(), bytes.Equal(again, first))
+	}
+	// Errors are not cached: a bad request stays a 400 and draws nothing.
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/static/control/auto/320x200.png?theme=sepia", nil))
+	if rec.Code != http.StatusBadRequest || renders() != 3 {
+		t.Fatalf("bad theme: %d, %d renders", rec.Code, renders())
 	}
 }

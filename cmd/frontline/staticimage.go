@@ -160,6 +160,22 @@ func (ts *tileServer) staticImage(ctx context.Context, r staticRequest) ([]byte,
 	return b, ctype, invalid(err)
 }
 
+// cachedStaticImage is staticImage through the image cache. The key
+// holds every field of r and the data revision rev, and a static image is
+// drawn from nothing else, so an entry never answers for other data.
+// Concurrent requests for the same image draw it once.
+func (ts *tileServer) cachedStaticImage(ctx context.Context, rev int64, r staticRequest) ([]byte, string, error) {
+	key := fmt.Sprintf("r%d %+v", rev, r)
+	b, _, err := ts.images.GetOrRender(key, func() ([]byte, error) {
+		b, _, err := ts.staticImage(ctx, r)
+		return b, err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return b, contentTypes[r.Format], nil
+}
+
 // invalid maps staticmap's invalid-request errors to data.ErrInvalid (a 400).
 func invalid(err error) error {
 	if err != nil && errors.Is(err, staticmap.ErrInvalid) && !errors.Is(err, data.ErrInvalid) {

@@ -31,6 +31,7 @@ type tileServer struct {
 	db      *sqlite.DB
 	derived *derive.Service
 	cache   *tiles.Cache
+	images  *tiles.Cache           // static images, by revision and request; memory only
 	styles  map[string]tiles.Style // by raster style name; see rasterStyles
 	flight  singleflight.Group
 	cities  []data.City
@@ -72,8 +73,11 @@ func newTileServer(db *sqlite.DB, derived *derive.Service, cacheBytes int64, cac
 			return nil, err
 		}
 	}
-	return &tileServer{db: db, derived: derived, cache: tiles.NewCache(cacheBytes, disk), styles: styles,
-		srcs: map[string]*tiles.Source{}, cities: cities}, nil
+	// Static images get an eighth of the budget on top of the tiles': a
+	// social card embedded in a story is asked for as often as a tile, and
+	// takes 50-500 ms to draw.
+	return &tileServer{db: db, derived: derived, cache: tiles.NewCache(cacheBytes, disk), images: tiles.NewCache(cacheBytes/8, nil),
+		styles: styles, srcs: map[string]*tiles.Source{}, cities: cities}, nil
 }
 
 // tilesetKind splits a tileset id into its kind and, for scenarios, the scenario id.
