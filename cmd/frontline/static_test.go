@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"image"
 	"image/color"
 	"image/gif"
@@ -525,4 +526,37 @@ func TestStaticImageCache(t *testing.T) {
 	if rec.Code != http.StatusBadRequest || renders() != 3 {
 		t.Fatalf("bad theme: %d, %d renders", rec.Code, renders())
 	}
+}
+
+// A title or tileset name written to look like other fields cannot make one
+// request's cache key another's: its image would be served for the other.
+func TestStaticImageCacheKeyUnambiguous(t *testing.T) {
+	pairs := [][2]staticRequest{
+		// One key under fmt's %+v, which the first version used.
+		{{Style: "control", Title: "x Date: From: To: Left: Right:r", Step: 7}, {Style: "control", Title: "x", Right: "r Date: From: To: Left: Right:", Step: 7}},
+		// The same trick against JSON's quoting.
+		{{Style: "control", Title: `x","Right":"r`, Step: 7}, {Style: "control", Title: "x", Right: "r", Step: 7}},
+	}
+	if fmt.Sprintf("%+v", pairs[0][0]) != fmt.Sprintf("%+v", pairs[0][1]) {
+		t.Fatalf("the first pair no longer shows the %%+v collision this test guards against")
+	}
+	for i, p := range pairs {
+		a, errA := p[0].cacheKey(3)
+		b, errB := p[1].cacheKey(3)
+		if errA != nil || errB != nil || a == b {
+			t.Errorf("pair %d: keys %q and %q (errors %v, %v)", i, a, b, errA, errB)
+		}
+	}
+	if a, _ := pairs[0][1].cacheKey(3); a == mustKey(t, pairs[0][1], 4) {
+		t.Errorf("revisions 3 and 4 share the key %q", a)
+	}
+}
+
+func mustKey(t *testing.T, r staticRequest, rev int64) string {
+	t.Helper()
+	k, err := r.cacheKey(rev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

@@ -165,7 +165,10 @@ func (ts *tileServer) staticImage(ctx context.Context, r staticRequest) ([]byte,
 // drawn from nothing else, so an entry never answers for other data.
 // Concurrent requests for the same image draw it once.
 func (ts *tileServer) cachedStaticImage(ctx context.Context, rev int64, r staticRequest) ([]byte, string, error) {
-	key := fmt.Sprintf("r%d %+v", rev, r)
+	key, err := r.cacheKey(rev)
+	if err != nil {
+		return nil, "", err
+	}
 	b, _, err := ts.images.GetOrRender(key, func() ([]byte, error) {
 		b, _, err := ts.staticImage(ctx, r)
 		return b, err
@@ -174,6 +177,17 @@ func (ts *tileServer) cachedStaticImage(ctx context.Context, rev int64, r static
 		return nil, "", err
 	}
 	return b, contentTypes[r.Format], nil
+}
+
+// cacheKey identifies r at data revision rev. The fields are quoted (JSON),
+// so that no title or tileset name written to look like other fields can
+// make one request's key another's and have its image served for it.
+func (r staticRequest) cacheKey(rev int64) (string, error) {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return "", fmt.Errorf("static image key: %w", err)
+	}
+	return "r" + strconv.FormatInt(rev, 10) + " " + string(b), nil
 }
 
 // invalid maps staticmap's invalid-request errors to data.ErrInvalid (a 400).
