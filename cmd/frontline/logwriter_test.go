@@ -1,31 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"strings"
 	"sync"
 	"testing"
 )
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestLogWriterKeepsEveryLineWhole(t *testing.T) {
-	var out lockedBuffer
+	var out syncBuffer
 	lw := newLogWriter(&out)
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
