@@ -75,7 +75,7 @@ func newTileServer(db *sqlite.DB, derived *derive.Service, cacheBytes int64, cac
 	}
 	// Static images get an eighth of the budget on top of the tiles': a
 	// social card embedded in a story is asked for as often as a tile, and
-	// takes 50-500 ms to draw.
+	// took 0.65 s (social card) to 1 s (A4) to draw here.
 	return &tileServer{db: db, derived: derived, cache: tiles.NewCache(cacheBytes, disk), images: tiles.NewCache(cacheBytes/8, nil),
 		styles: styles, srcs: map[string]*tiles.Source{}, cities: cities}, nil
 }
