@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/labstack/echo/v4"
 )
 
 // tileRoute is the echo route of tiles, the label of their metrics.
@@ -18,7 +20,9 @@ const tileRoute = "/tiles/:id/:version/:z/:x/:y"
 // plain cached tile (a miss, a conditional request, a query string, a bad
 // path) goes to echo, which also produces every error.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodGet && r.URL.RawQuery == "" && strings.HasPrefix(r.URL.Path, "/tiles/") &&
+	// echo routes on the raw path when there is one (an escaped character),
+	// so such a path goes to echo to get echo's answer.
+	if r.Method == http.MethodGet && r.URL.RawQuery == "" && r.URL.RawPath == "" && strings.HasPrefix(r.URL.Path, "/tiles/") &&
 		r.Header.Get("If-None-Match") == "" && s.serveCachedTile(w, r) {
 		return
 	}
@@ -45,7 +49,10 @@ func (s *server) serveCachedTile(w http.ResponseWriter, r *http.Request) bool {
 	if !ok {
 		return false
 	}
-	id := s.requestID()
+	id := r.Header.Get(echo.HeaderXRequestID) // a proxy's id is kept, as echo's RequestID does
+	if id == "" {
+		id = s.requestID()
+	}
 	h := w.Header()
 	h["X-Request-Id"] = []string{id}
 	setSecurityHeaders(h, r.URL.Path)

@@ -100,6 +100,19 @@ func TestFastPathMatchesEcho(t *testing.T) {
 		})
 	}
 
+	// A request id sent by the client (a proxy's) is kept on both paths.
+	for name, h := range map[string]http.Handler{"echo": s.echo, "fast path": s} {
+		if got := serve(h, http.MethodGet, png, "X-Request-Id", "proxy-42").Header().Get("X-Request-Id"); got != "proxy-42" {
+			t.Errorf("%s: X-Request-Id %q, want the client's proxy-42", name, got)
+		}
+	}
+	// An escaped slash makes another path for echo's router; the fast path
+	// must not answer it differently.
+	escaped := strings.Replace(png, "/6/38/", "/6%2F38/", 1)
+	if e, f := serve(s.echo, http.MethodGet, escaped), serve(s, http.MethodGet, escaped); e.Code != f.Code || f.Code == 200 {
+		t.Errorf("%s: echo %d, server %d; want the same, not 200", escaped, e.Code, f.Code)
+	}
+
 	// What the fast path leaves to echo: a conditional request (304), HEAD,
 	// a query string, a malformed path (its error comes from echo).
 	tag := serve(s, http.MethodGet, png).Header().Get("ETag")
