@@ -167,23 +167,14 @@ func (s *server) cors(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// handleError is the one place where errors become HTTP statuses; internal
-// details go to the log, never to the client.
+// handleError turns a handler's error into the answer (see errorStatus);
+// internal details go to the log, never to the client.
 func (s *server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	status, msg := http.StatusInternalServerError, "internal error"
-	var he *echo.HTTPError
-	switch {
-	case errors.As(err, &he):
-		status = he.Code
-		msg = fmt.Sprint(he.Message)
-	case errors.Is(err, data.ErrNotFound):
-		status, msg = http.StatusNotFound, err.Error()
-	case errors.Is(err, data.ErrInvalid):
-		status, msg = http.StatusBadRequest, err.Error()
-	default:
+	status, msg, internal := errorStatus(err)
+	if internal {
 		s.log.Error("request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID), "uri", c.Request().RequestURI, "err", err.Error())
 	}
 	if c.Request().Method == http.MethodHead {
@@ -191,6 +182,22 @@ func (s *server) handleError(err error, c echo.Context) {
 		return
 	}
 	c.JSON(status, map[string]string{"error": msg})
+}
+
+// errorStatus is the one mapping of an error to the status and message a
+// client gets (handleError sends them; the write log records the status).
+// An internal error's details are for the log only.
+func errorStatus(err error) (status int, msg string, internal bool) {
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		return he.Code, fmt.Sprint(he.Message), false
+	case errors.Is(err, data.ErrNotFound):
+		return http.StatusNotFound, err.Error(), false
+	case errors.Is(err, data.ErrInvalid):
+		return http.StatusBadRequest, err.Error(), false
+	}
+	return http.StatusInternalServerError, "internal error", true
 }
 
 func (s *server) healthz(c echo.Context) error {

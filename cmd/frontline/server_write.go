@@ -145,7 +145,7 @@ func (w *writeAPI) guard(next echo.HandlerFunc) echo.HandlerFunc {
 		err := next(c)
 		status := c.Response().Status
 		if err != nil {
-			status = statusOf(err)
+			status, _, _ = errorStatus(err)
 		}
 		w.log.Info("write", "id", c.Response().Header().Get(echo.HeaderXRequestID), "who", w.who, "method", req.Method,
 			"uri", req.RequestURI, "remote", c.RealIP(), "status", status, "ms", time.Since(start).Milliseconds(), "err", errText(err))
@@ -334,20 +334,6 @@ func conflict(err error) error {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "another import holds the database; retry later")
 	}
 	return err
-}
-
-// statusOf is the status handleError will give err, for the write log.
-func statusOf(err error) int {
-	var he *echo.HTTPError
-	switch {
-	case errors.As(err, &he):
-		return he.Code
-	case errors.Is(err, data.ErrNotFound):
-		return http.StatusNotFound
-	case errors.Is(err, data.ErrInvalid):
-		return http.StatusBadRequest
-	}
-	return http.StatusInternalServerError
 }
 
 func errText(err error) string {
