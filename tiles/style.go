@@ -212,10 +212,11 @@ func (ls *LayerStyle) visible(z int) bool {
 	return z >= ls.MinZoom && (ls.MaxZoom == 0 || z <= ls.MaxZoom)
 }
 
-// emphasisedOblasts are the ISO 3166-2 codes of the four oblasts that
-// Russia claims in full (Donetsk, Luhansk, Zaporizhzhia, Kherson), drawn
-// with a thicker, darker border by DefaultStyle.
-var emphasisedOblasts = [...]string{"UA-14", "UA-09", "UA-23", "UA-65"}
+// FourOblasts are the ISO 3166-2 codes of the four oblasts that Russia
+// claims in full (Donetsk, Luhansk, Zaporizhzhia, Kherson), the ones the
+// proposals are about: DefaultStyle draws their border thicker and darker,
+// and exports and "auto" views default to their area.
+var FourOblasts = [...]string{"UA-14", "UA-09", "UA-23", "UA-65"}
 
 // Palette is the set of colours DefaultStyle paints with. Overlay colours
 // come from the Okabe-Ito palette (vermillion for Russian-held land, blue
@@ -367,7 +368,7 @@ func DefaultStyle(dark bool) Style {
 		},
 		{
 			Layer:  "oblasts",
-			Filter: Filter{Key: "iso", Values: slices.Clone(emphasisedOblasts[:])},
+			Filter: Filter{Key: "iso", Values: slices.Clone(FourOblasts[:])},
 			Stroke: Stroke{Paint: solid(p.Emphasis),
 				Width: Ramp{{3, 0.9}, {6, 1.5}, {10, 2.4}}},
 		},

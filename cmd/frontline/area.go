@@ -10,10 +10,6 @@ import (
 	"github.com/frontlinemap/frontline/data/sqlite"
 )
 
-// fourOblasts are Donetsk, Luhansk, Zaporizhzhia and Kherson, the oblasts
-// the proposals are about: the default area of exports and of "auto" views.
-var fourOblasts = []string{"UA-14", "UA-09", "UA-23", "UA-65"}
-
 // unitsBound returns the bounding box of the stored first-level units isos;
 // ok is false when none of them is stored.
 func unitsBound(ctx context.Context, db *sqlite.DB, isos []string) (b orb.Bound, ok bool, err error) {

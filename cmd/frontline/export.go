@@ -207,7 +207,7 @@ func exportTiles(ctx context.Context, ts *tileServer, c exportConfig, p exportPl
 	}
 	bounds := p.bbox
 	if bounds == nil {
-		b, err := oblastBounds(ctx, ts.db, fourOblasts)
+		b, err := oblastBounds(ctx, ts.db, tiles.FourOblasts[:])
 		if err != nil {
 			return out, err
 		}

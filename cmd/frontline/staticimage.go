@@ -204,7 +204,7 @@ func (ts *tileServer) viewSpec(ctx context.Context, view string) (staticmap.View
 		v, err := staticmap.ParseView(view)
 		return v, invalid(err)
 	}
-	b, found, err := unitsBound(ctx, ts.db, fourOblasts)
+	b, found, err := unitsBound(ctx, ts.db, tiles.FourOblasts[:])
 	if err != nil {
 		return staticmap.ViewSpec{}, err
 	}
