@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -82,7 +81,7 @@ func (c exportConfig) Validate() (exportPlan, error) {
 	default:
 		return bad("--tiles %q: want png, png@2x or mvt", c.Tiles)
 	}
-	if c.Style != "" && (p.req.Format != formatPNG || !slices.Contains(rasterStyles, c.Style)) {
+	if !styleAllowed(p.req.Format, c.Style) {
 		return bad("--style %q: want dark, combined or combined-dark, with --tiles png or png@2x", c.Style)
 	}
 	p.req.Style = c.Style
@@ -190,13 +189,9 @@ type exportResult struct {
 func exportTiles(ctx context.Context, ts *tileServer, c exportConfig, p exportPlan, stderr io.Writer) (exportResult, error) {
 	var out exportResult
 	start := time.Now()
-	name := "Frontline"
-	if p.kind == "scenario" {
-		sc, err := ts.db.Scenario(ctx, p.scenarioID)
-		if err != nil {
-			return out, err
-		}
-		name = "Frontline: " + sc.Title
+	name, err := ts.tilesetName(ctx, p.kind, p.scenarioID)
+	if err != nil {
+		return out, err
 	}
 	r, err := ts.resolve(ctx, p.kind, p.date, p.from, p.to)
 	if err != nil {
@@ -324,9 +319,9 @@ func exportMetadata(c exportConfig, p exportPlan, r resolved, name string, b [4]
 	}
 	switch p.kind {
 	case "base":
-		md.Description = "Base map: Ukraine's oblasts, neighbouring countries, cities"
+		md.Description = baseDescription
 	case "diff":
-		md.Description = fmt.Sprintf("Land gained (Russian advances) and lost between %s and %s", r.From, r.To)
+		md.Description = diffDescription(r.From, r.To)
 		md.Extra["as_of"], md.Extra["from"], md.Extra["to"] = string(r.To), string(r.From), string(r.To)
 	default:
 		md.Description = fmt.Sprintf("%s on the line of %s", name, r.Date)

@@ -31,7 +31,7 @@ func (s *server) tilesets(c echo.Context) error {
 	}
 	type named struct{ id, name string }
 	list := []named{
-		{"base", "Base map: Ukraine's oblasts, neighbouring countries, cities"},
+		{"base", baseDescription},
 		{"control", "Russian-held area and line of contact"},
 		{"diff", "Land gained and lost between two dates"},
 	}
@@ -69,7 +69,7 @@ func (s *server) tileJSON(c echo.Context) error {
 		return fmt.Errorf("%w: format %q: want png or mvt", data.ErrInvalid, format)
 	}
 	style := c.QueryParam("style")
-	if style != "" && (format != formatPNG || !slices.Contains(rasterStyles, style)) {
+	if !styleAllowed(format, style) {
 		return fmt.Errorf("%w: style %q: want dark, combined or combined-dark, with format png", data.ErrInvalid, style)
 	}
 	date, err := optionalDate(c, "date")
@@ -80,13 +80,9 @@ func (s *server) tileJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	name := "Frontline"
-	if kind == "scenario" {
-		sc, err := s.db.Scenario(ctx, scenarioID)
-		if err != nil {
-			return err
-		}
-		name = "Frontline: " + sc.Title
+	name, err := s.tiles.tilesetName(ctx, kind, scenarioID)
+	if err != nil {
+		return err
 	}
 	r, err := s.tiles.resolve(ctx, kind, date, from, to)
 	if err != nil {
@@ -108,7 +104,7 @@ func (s *server) tileJSON(c echo.Context) error {
 	}
 	if kind == "diff" {
 		tj.AsOf = string(r.To)
-		tj.Description = fmt.Sprintf("Land gained (Russian advances) and lost between %s and %s", r.From, r.To)
+		tj.Description = diffDescription(r.From, r.To)
 	}
 	for _, d := range dates {
 		tj.ValidDates = append(tj.ValidDates, string(d.Date))

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -350,6 +351,31 @@ func isNonEmpty(g orb.Geometry) bool {
 // "" light, "dark", and "combined" / "combined-dark", which draw the base map
 // under the overlay in one opaque image for users who want one URL.
 var rasterStyles = []string{"", "dark", "combined", "combined-dark"}
+
+// styleAllowed reports whether style (a raster style name) may go with
+// tiles of format: only PNG tiles have styles.
+func styleAllowed(format, style string) bool {
+	return style == "" || (format == formatPNG && slices.Contains(rasterStyles, style))
+}
+
+// tilesetName names a tileset in TileJSON and in archive metadata.
+func (ts *tileServer) tilesetName(ctx context.Context, kind, scenarioID string) (string, error) {
+	if kind != "scenario" {
+		return "Frontline", nil
+	}
+	sc, err := ts.db.Scenario(ctx, scenarioID)
+	if err != nil {
+		return "", err
+	}
+	return "Frontline: " + sc.Title, nil
+}
+
+// Descriptions of tilesets in /tiles.json, TileJSON and archive metadata.
+const baseDescription = "Base map: Ukraine's oblasts, neighbouring countries, cities"
+
+func diffDescription(from, to data.Date) string {
+	return fmt.Sprintf("Land gained (Russian advances) and lost between %s and %s", from, to)
+}
 
 // tileRequest is one tile of one tileset version in one format.
 type tileRequest struct {
