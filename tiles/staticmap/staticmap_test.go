@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image/color"
 	"image/gif"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -133,8 +134,11 @@ func TestSVGIsVectorWithGroupsAndPatterns(t *testing.T) {
 	inText := false
 	for {
 		tok, err := d.Token()
-		if err != nil {
+		if err == io.EOF {
 			break
+		}
+		if err != nil {
+			t.Fatalf("SVG does not parse: %v", err)
 		}
 		switch e := tok.(type) {
 		case xml.StartElement:
@@ -171,9 +175,9 @@ func TestSVGIsVectorWithGroupsAndPatterns(t *testing.T) {
 	}
 }
 
-// The PNG paints the control fill where the SVG's control path is, and the
-// hatch of to_russia shows both its colours.
-func TestPNGMatchesSVGGeometry(t *testing.T) {
+// The PNG has the control fill and the hatch at the points Viewport.Project
+// gives, the projection the SVG's paths are written with.
+func TestPNGPixelsAtProjectedPoints(t *testing.T) {
 	spec := ViewSpec{Center: orb.Point{35, 47.5}, Zoom: 6}
 	size := Size{Width: 500, Height: 300, Scale: 2}
 	img, err := Raster(testImage(false), spec, size)
