@@ -1651,12 +1651,8 @@ func PlaceLabels(l Layer, st Style) Layer {
 // worldPixel projects lon/lat to Web Mercator pixels of a world width
 // pixels wide, x east and y south from the north-west corner.
 func worldPixel(p orb.Point, width float64) orb.Point {
-	lat := math.Max(-85.05112877980659, math.Min(85.05112877980659, p[1]))
-	sin := math.Sin(lat * math.Pi / 180)
-	return orb.Point{
-		(p[0] + 180) / 360 * width,
-		(0.5 - math.Log((1+sin)/(1-sin))/(4*math.Pi)) * width,
-	}
+	w := ToWorld(p)
+	return orb.Point{w[0] * width, w[1] * width}
 }
 
 // glyphPaths adds a placed glyph's contours: filled when hw is 0, else

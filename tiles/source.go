@@ -216,9 +216,9 @@ func newSourceLayer(l Layer) sourceLayer {
 	return sl
 }
 
-// toWorld projects lon/lat to world coordinates: Web Mercator scaled so
+// ToWorld projects lon/lat to world coordinates: Web Mercator scaled so
 // that the world is 0..1 on both axes, x east, y south.
-func toWorld(p orb.Point) orb.Point {
+func ToWorld(p orb.Point) orb.Point {
 	lat := math.Max(-maxLat, math.Min(maxLat, p[1]))
 	sin := math.Sin(lat * math.Pi / 180)
 	return orb.Point{
@@ -227,7 +227,7 @@ func toWorld(p orb.Point) orb.Point {
 	}
 }
 
-func toWorldPoint(p orb.Point) orb.Geometry { return toWorld(p) }
+func toWorldPoint(p orb.Point) orb.Geometry { return ToWorld(p) }
 
 func toWorldLine(ls orb.LineString) orb.Geometry {
 	if len(ls) == 0 {
@@ -235,7 +235,7 @@ func toWorldLine(ls orb.LineString) orb.Geometry {
 	}
 	out := make(orb.LineString, len(ls))
 	for i, p := range ls {
-		out[i] = toWorld(p)
+		out[i] = ToWorld(p)
 	}
 	return out
 }
@@ -251,7 +251,7 @@ func toWorldPolygon(p orb.Polygon) orb.Geometry {
 		}
 		wr := make(orb.Ring, len(r), len(r)+1)
 		for i, q := range r {
-			wr[i] = toWorld(q)
+			wr[i] = ToWorld(q)
 		}
 		if wr[0] != wr[len(wr)-1] {
 			wr = append(wr, wr[0])

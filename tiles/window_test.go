@@ -59,7 +59,7 @@ func TestSourceWindowMatchesTiles(t *testing.T) {
 	}
 	// Fractional zoom: the point scales with the world.
 	world = 256 * math.Exp2(6.5)
-	wp := toWorld(c)
+	wp := ToWorld(c)
 	got = src.Window(6, world, wp[0]*world-100, wp[1]*world-50, 200, 100, 0)
 	if p := got[1].Features[0].Geometry.(orb.Point); math.Abs(p[0]-100) > 1e-6 || math.Abs(p[1]-50) > 1e-6 {
 		t.Errorf("at zoom 6.5 the point lands at %v, want (100, 50)", p)

@@ -20,6 +20,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/paulmach/orb"
+
 	"github.com/frontlinemap/frontline/tiles"
 )
 
@@ -252,14 +254,10 @@ func SortTiles(ts []tiles.Tile) {
 
 // tileXY is the tile of zoom z holding lon/lat, clamped to the world.
 func tileXY(lon, lat float64, z int) (uint32, uint32) {
-	const maxLat = 85.05112877980659
-	lat = math.Max(-maxLat, math.Min(maxLat, lat))
 	n := math.Exp2(float64(z))
-	x := (lon + 180) / 360 * n
-	r := lat * math.Pi / 180
-	y := (1 - math.Log(math.Tan(r)+1/math.Cos(r))/math.Pi) / 2 * n
+	w := tiles.ToWorld(orb.Point{lon, lat})
 	clamp := func(v float64) uint32 {
-		return uint32(math.Max(0, math.Min(n-1, math.Floor(v))))
+		return uint32(math.Max(0, math.Min(n-1, math.Floor(v*n))))
 	}
-	return clamp(x), clamp(y)
+	return clamp(w[0]), clamp(w[1])
 }

@@ -161,7 +161,7 @@ func (s ViewSpec) viewport(w, h int, scale, bottom float64) Viewport {
 		return v
 	}
 	bottom = min(max(bottom, 0), float64(h)/2)
-	a, b := world(s.Bound.Min), world(s.Bound.Max) // b is north-east: smaller y
+	a, b := tiles.ToWorld(s.Bound.Min), tiles.ToWorld(s.Bound.Max) // b is north-east: smaller y
 	dx, dy := b[0]-a[0], a[1]-b[1]
 	cw, ch := float64(w)*(1-2*fitPadding), (float64(h)-bottom)*(1-2*fitPadding)
 	z := MaxZoom + 0.0
@@ -178,13 +178,7 @@ func (s ViewSpec) viewport(w, h int, scale, bottom float64) Viewport {
 	return v
 }
 
-// world projects lon/lat to Web Mercator 0..1, y down.
-func world(p orb.Point) orb.Point {
-	lat := math.Max(-85.05112877980659, math.Min(85.05112877980659, p[1]))
-	sin := math.Sin(lat * math.Pi / 180)
-	return orb.Point{(p[0] + 180) / 360, 0.5 - math.Log((1+sin)/(1-sin))/(4*math.Pi)}
-}
-
+// unworld is the inverse of tiles.ToWorld.
 func unworld(p orb.Point) orb.Point {
 	n := math.Pi - 2*math.Pi*p[1]
 	return orb.Point{p[0]*360 - 180, 180 / math.Pi * math.Atan(math.Sinh(n))}
@@ -202,7 +196,7 @@ func (v Viewport) WorldPx() float64 {
 
 // origin is the global device pixel of the image's top-left corner.
 func (v Viewport) origin() (float64, float64) {
-	c := world(v.Center)
+	c := tiles.ToWorld(v.Center)
 	w, h := v.DeviceSize()
 	wp := v.WorldPx()
 	return c[0]*wp - float64(w)/2, c[1]*wp - float64(h)/2
@@ -211,7 +205,7 @@ func (v Viewport) origin() (float64, float64) {
 // Project returns the device pixel of a lon/lat point in the image.
 func (v Viewport) Project(p orb.Point) orb.Point {
 	x0, y0 := v.origin()
-	q := world(p)
+	q := tiles.ToWorld(p)
 	wp := v.WorldPx()
 	return orb.Point{q[0]*wp - x0, q[1]*wp - y0}
 }
