@@ -44,7 +44,7 @@ data:
 	sh data/mkdata.sh
 
 clean:
-	rm -rf bin static/vendor/leaflet static/vendor/leaflet-side-by-side static/vendor/leaflet.sync static/vendor/pmtiles
+	rm -rf bin static/vendor/*
 
 ## bench-tiles: per-tile time of Frontline against Mapnik (PNG) and PostGIS (MVT); see bench/tiles/README.md
 bench-tiles:

@@ -6,7 +6,7 @@
 // (state.js); colours of the legend live in app.css.
 
 import {
-  parseState, stateQuery, viewFromHash, hashOfView, overlayId, staticImageURLs, iframeCode, formatKm2,
+  parseState, stateQuery, viewFromHash, hashOfView, overlayId, staticImageURLs, iframeCode, formatKm2, escapeHTML,
 } from './state.js';
 
 const L = window.L;
@@ -67,7 +67,6 @@ const ROOT = new URL('./', location.href).href.replace(/\/$/, '');
 const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 const shortDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 const formatDate = (iso, format = longDate) => format.format(new Date(`${iso}T00:00:00Z`));
-const escapeHTML = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Creates an element with a class and text. */
 function h(tag, className, text) {

@@ -14,7 +14,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 	npm ci --no-audit --no-fund
 fi
 
-rm -rf vendor/leaflet vendor/leaflet-side-by-side vendor/leaflet.sync vendor/pmtiles
+# Everything under vendor/ is this script's output (the glob leaves vendor/.gitkeep).
+rm -rf vendor/*
 
 src=node_modules/leaflet/dist
 dst=vendor/leaflet

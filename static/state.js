@@ -91,7 +91,8 @@ export function staticImageURLs(origin, style, view, size, query) {
 }
 
 const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeAttr = (s) => String(s).replace(/[&<>"']/g, (c) => ENTITIES[c]);
+/** Escapes text for HTML, in element content and in quoted attribute values alike. */
+export const escapeHTML = (s) => String(s).replace(/[&<>"']/g, (c) => ENTITIES[c]);
 
 /**
  * HTML for an iframe embedding src, as wide as its container. No style attribute:
@@ -99,7 +100,7 @@ const escapeAttr = (s) => String(s).replace(/[&<>"']/g, (c) => ENTITIES[c]);
  * removes the border instead).
  */
 export function iframeCode(src, title) {
-  return `<iframe src="${escapeAttr(src)}" title="${escapeAttr(title)}" width="100%" height="480" ` +
+  return `<iframe src="${escapeHTML(src)}" title="${escapeHTML(title)}" width="100%" height="480" ` +
     'frameborder="0" loading="lazy" allowfullscreen></iframe>';
 }
 

@@ -2,7 +2,8 @@
 // Content-Security-Policy the server really sends (no header rewriting),
 // and no other origin can frame it.
 //
-// Run from the repo root after building: node --test static/test/
+// Run from the repo root after building: node --test static/test/*.test.mjs
+// (as make test-browser does).
 // Environment: FRONTLINE_BIN (default bin/frontline), CHROMIUM (default /usr/bin/chromium).
 
 import { after, before, describe, test } from 'node:test';
@@ -40,10 +41,14 @@ describe('security headers in a browser', () => {
       });
       proc.once('exit', (code) => rej(new Error(`serve exited with ${code}`)));
     });
-    // A page on another origin (another port) that frames the viewer.
+    // A page on another origin (another port) that frames the viewer and, as the
+    // control, /embed (which any origin may frame). Each iframe marks its load event,
+    // which fires for a blocked frame too (on the browser's error page).
     framer = createServer((req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
-      res.end(`<!doctype html><iframe id="f" src="${base}/" width="400" height="300"></iframe>`);
+      res.end('<!doctype html>' +
+        `<iframe id="viewer" src="${base}/" width="400" height="300" onload="this.dataset.loaded=1"></iframe>` +
+        `<iframe id="embed" src="${base}/embed" width="400" height="300" onload="this.dataset.loaded=1"></iframe>`);
     });
     await new Promise((res) => framer.listen(0, '127.0.0.1', res));
     browser = await chromium.launch({
@@ -87,11 +92,22 @@ describe('security headers in a browser', () => {
     const page = await context.newPage();
     const { port } = framer.address();
     await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForTimeout(1500);
-    const frame = page.frames().find((f) => f !== page.mainFrame());
-    // A blocked frame stays empty: no viewer markup inside it.
-    const html = frame ? await frame.content().catch(() => '') : '';
-    assert.doesNotMatch(html, /Russian-held territory/, 'the viewer rendered inside a foreign frame');
+    const loaded = async (id) => {
+      const el = await page.waitForSelector(`iframe#${id}[data-loaded="1"]`, { state: 'attached', timeout: 30_000 });
+      const frame = await el.contentFrame();
+      assert.ok(frame, `iframe#${id} has a frame`);
+      return frame;
+    };
+    // The control: the same page frames /embed, and it does get the viewer markup.
+    const embed = await loaded('embed');
+    assert.ok(embed.url().startsWith(`${base}/embed`), `embed frame at ${embed.url()}`);
+    assert.match(await embed.content(), /Russian-held territory/, 'the embed did not load in a foreign frame');
+    // The viewer itself is refused: the frame ends on the browser's error page
+    // (or stays blank), never on the viewer's URL, and holds no viewer markup.
+    const viewer = await loaded('viewer');
+    assert.ok(!viewer.url().startsWith(base), `the viewer's frame navigated to ${viewer.url()}`);
+    assert.match(viewer.url(), /^(chrome-error:|about:blank$)/, 'the blocked frame shows an error page or nothing');
+    assert.doesNotMatch(await viewer.content(), /Russian-held territory/, 'the viewer rendered inside a foreign frame');
     await context.close();
   });
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  parseState, stateQuery, viewFromHash, hashOfView, overlayId, staticImageURLs, iframeCode, fillTemplate, formatKm2,
+  parseState, stateQuery, viewFromHash, hashOfView, overlayId, staticImageURLs, iframeCode, fillTemplate, formatKm2, escapeHTML,
 } from '../state.js';
 
 test('parseState and stateQuery round-trip every key, defaults left out', () => {
@@ -67,6 +67,11 @@ test('iframe code escapes its attributes and has no inline style', () => {
   const code = iframeCode('http://h/embed?scenario=a&date=2025-08-15#7/48/36', 'Map: "A" & <B>');
   assert.equal(code, '<iframe src="http://h/embed?scenario=a&amp;date=2025-08-15#7/48/36" title="Map: &quot;A&quot; &amp; &lt;B&gt;" ' +
     'width="100%" height="480" frameborder="0" loading="lazy" allowfullscreen></iframe>');
+});
+
+test('escapeHTML escapes the five HTML characters and nothing else', () => {
+  assert.equal(escapeHTML(`© <a href="x">O'Brien</a> & co`), '© &lt;a href=&quot;x&quot;&gt;O&#39;Brien&lt;/a&gt; &amp; co');
+  assert.equal(escapeHTML(12), '12');
 });
 
 test('km² formatting', () => {
