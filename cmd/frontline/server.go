@@ -38,6 +38,10 @@ type server struct {
 	requestID func() string
 }
 
+// routeHook lets tests add routes (a handler that panics, say) to a real
+// server, whatever its options.
+var routeHook func(*echo.Echo)
+
 // newServer returns the HTTP handler of frontline serve. It logs JSON lines
 // to logs, one per request and one per error.
 func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL string, logs io.Writer, opts ...serverOption) *server {
@@ -101,6 +105,9 @@ func newServer(db *sqlite.DB, derived *derive.Service, ts *tileServer, publicURL
 	readRoute(e, "/*", echo.WrapHandler(http.FileServer(http.FS(noDirs{static.Files}))))
 	for _, o := range opts {
 		o(e, s)
+	}
+	if routeHook != nil {
+		routeHook(e)
 	}
 	return s
 }
