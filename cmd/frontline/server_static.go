@@ -44,19 +44,14 @@ func (s *server) legend(c echo.Context) error {
 	if i < 0 {
 		return fmt.Errorf("%w: want /legend/{style}.json or .svg", data.ErrNotFound)
 	}
-	var r staticRequest
-	if err := r.setOptions(func(k string) string {
-		if k == "theme" {
-			return c.QueryParam(k)
-		}
-		return ""
-	}); err != nil {
+	dark, err := parseTheme(c.QueryParam("theme"))
+	if err != nil {
 		return err
 	}
 	if done, err := s.fresh(c); done || err != nil {
 		return err
 	}
-	b, ctype, err := s.tiles.legend(c.Request().Context(), file[:i], file[i+1:], r.Dark)
+	b, ctype, err := s.tiles.legend(c.Request().Context(), file[:i], file[i+1:], dark)
 	if err != nil {
 		return err
 	}

@@ -70,12 +70,8 @@ func (r *staticRequest) setOptions(get func(string) string) error {
 	default:
 		return fmt.Errorf("%w: legend %q: want 0 or 1", data.ErrInvalid, get("legend"))
 	}
-	switch get("theme") {
-	case "", "light":
-	case "dark":
-		r.Dark = true
-	default:
-		return fmt.Errorf("%w: theme %q: want light or dark", data.ErrInvalid, get("theme"))
+	if r.Dark, err = parseTheme(get("theme")); err != nil {
+		return err
 	}
 	r.Left, r.Right = get("left"), get("right")
 	r.Step = 7
@@ -85,6 +81,17 @@ func (r *staticRequest) setOptions(get func(string) string) error {
 		}
 	}
 	return nil
+}
+
+// parseTheme reads a theme= option: light (the default) or dark.
+func parseTheme(s string) (dark bool, err error) {
+	switch s {
+	case "", "light":
+		return false, nil
+	case "dark":
+		return true, nil
+	}
+	return false, fmt.Errorf("%w: theme %q: want light or dark", data.ErrInvalid, s)
 }
 
 // splitStaticFile splits the last part of a static image path,
