@@ -104,10 +104,8 @@ func DecodePolygons(name string, b []byte) ([]Feature, []Warning, error) {
 	fail := func(feature int, format string, args ...any) error {
 		return &InputError{File: name, Feature: feature, Reason: fmt.Sprintf(format, args...)}
 	}
-	if !utf8.Valid(b) {
-		off := invalidUTF8Offset(b)
-		line, col := lineCol(b, off)
-		return nil, nil, &InputError{File: name, Feature: -1, Line: line, Column: col, Reason: "invalid UTF-8"}
+	if err := checkUTF8(name, b); err != nil {
+		return nil, nil, err
 	}
 	var doc document
 	if err := json.Unmarshal(b, &doc); err != nil {
@@ -344,6 +342,16 @@ func lineCol(b []byte, off int) (line, col int) {
 	line = bytes.Count(before, []byte("\n")) + 1
 	col = off - bytes.LastIndexByte(before, '\n')
 	return line, col
+}
+
+// checkUTF8 refuses a file of name that is not valid UTF-8, saying where:
+// encoding/json would turn invalid UTF-8 into U+FFFD without a word.
+func checkUTF8(name string, b []byte) error {
+	if utf8.Valid(b) {
+		return nil
+	}
+	line, col := lineCol(b, invalidUTF8Offset(b))
+	return &InputError{File: name, Feature: -1, Line: line, Column: col, Reason: "invalid UTF-8"}
 }
 
 // invalidUTF8Offset returns the byte offset of the first invalid UTF-8 sequence.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/frontlinemap/frontline/geo/scenario"
 )
@@ -44,10 +43,8 @@ func DecodeScenario(name string, b []byte) (Scenario, error) {
 	fail := func(format string, args ...any) error {
 		return &InputError{File: name, Feature: -1, Reason: fmt.Sprintf(format, args...)}
 	}
-	// encoding/json would turn invalid UTF-8 into U+FFFD without a word.
-	if !utf8.Valid(b) {
-		line, col := lineCol(b, invalidUTF8Offset(b))
-		return Scenario{}, &InputError{File: name, Feature: -1, Line: line, Column: col, Reason: "invalid UTF-8"}
+	if err := checkUTF8(name, b); err != nil {
+		return Scenario{}, err
 	}
 	var s Scenario
 	dec := json.NewDecoder(bytes.NewReader(b))
