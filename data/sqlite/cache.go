@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -59,19 +58,12 @@ func (db *DB) SnapshotGeometry(ctx context.Context, id int64) (orb.MultiPolygon,
 
 // Scenario returns the stored scenario id; an unknown id wraps data.ErrNotFound.
 func (db *DB) Scenario(ctx context.Context, id string) (data.Scenario, error) {
-	var (
-		js string
-		s  data.Scenario
-	)
-	err := db.sql.QueryRowContext(ctx, `SELECT json, builtin FROM scenarios WHERE id = ?`, id).Scan(&js, &s.Builtin)
+	s, err := scanScenario(db.sql.QueryRowContext(ctx, `SELECT json, builtin FROM scenarios WHERE id = ?`, id).Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return data.Scenario{}, fmt.Errorf("scenario %q: %w", id, data.ErrNotFound)
 	}
 	if err != nil {
 		return data.Scenario{}, fmt.Errorf("scenario %q: %w", id, err)
-	}
-	if err := json.Unmarshal([]byte(js), &s); err != nil {
-		return data.Scenario{}, fmt.Errorf("scenario %q: decode: %w", id, err)
 	}
 	return s, nil
 }

@@ -208,19 +208,28 @@ func (db *DB) Scenarios(ctx context.Context) ([]data.Scenario, error) {
 	defer rows.Close()
 	var out []data.Scenario
 	for rows.Next() {
-		var (
-			js string
-			s  data.Scenario
-		)
-		if err := rows.Scan(&js, &s.Builtin); err != nil {
+		s, err := scanScenario(rows.Scan)
+		if err != nil {
 			return nil, fmt.Errorf("list scenarios: %w", err)
-		}
-		if err := json.Unmarshal([]byte(js), &s); err != nil {
-			return nil, fmt.Errorf("list scenarios: decode: %w", err)
 		}
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// scanScenario reads a row of (json, builtin) from the scenarios table.
+func scanScenario(scan func(...any) error) (data.Scenario, error) {
+	var (
+		js string
+		s  data.Scenario
+	)
+	if err := scan(&js, &s.Builtin); err != nil {
+		return data.Scenario{}, err
+	}
+	if err := json.Unmarshal([]byte(js), &s); err != nil {
+		return data.Scenario{}, fmt.Errorf("decode: %w", err)
+	}
+	return s, nil
 }
 
 // Imports returns the import log, newest first.
