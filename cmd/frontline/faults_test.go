@@ -22,34 +22,6 @@ import (
 	"github.com/frontlinemap/frontline/data/sqlite"
 )
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
-
-// frontlineBinary builds the command once per test run, for tests that need
-// a real process to kill or signal.
-func frontlineBinary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "frontline-bin-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "frontline")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
-}
-
 // writeLines writes n daily lines of control from 2030-01-01 on, each a ring
 // of vertices points (valid, so the import spends its time storing them).
 func writeLines(t *testing.T, dir string, n, vertices int) {
