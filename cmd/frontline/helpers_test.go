@@ -1,13 +1,21 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
+
+	"github.com/frontlinemap/frontline/data/derive"
+	"github.com/frontlinemap/frontline/data/sqlite"
+	"github.com/frontlinemap/frontline/geo/scenario"
 )
 
 // TestMain runs the tests, then removes what they left behind outside
@@ -52,4 +60,29 @@ func frontlineBinary(t *testing.T) string {
 		t.Fatal(binErr)
 	}
 	return binPath
+}
+
+// newTestServer is a server in this process on a new database in a
+// temporary directory, with a tile cache of cacheBytes and its logs written
+// to logs; tb's cleanup closes the database.
+func newTestServer(tb testing.TB, cacheBytes int64, logs io.Writer) *server {
+	tb.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "frontline.db"), sqlite.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	derived := derive.New(db, scenario.Options{})
+	ts, err := newTileServer(db, derived, cacheBytes, "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return newServer(db, derived, ts, "", logs)
+}
+
+// serveOne answers a GET of path with h.
+func serveOne(h http.Handler, path string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	return rec
 }
