@@ -44,7 +44,7 @@ func TestSecurityHeaders(t *testing.T) {
 			}
 			resp.Body.Close()
 			h := resp.Header
-			if tt.wantStatus != 0 && resp.StatusCode != tt.wantStatus {
+			if resp.StatusCode != tt.wantStatus {
 				t.Errorf("status %d, want %d", resp.StatusCode, tt.wantStatus)
 			}
 			if h.Get("X-Content-Type-Options") != "nosniff" {

@@ -311,7 +311,7 @@ func TestServeStaticImages(t *testing.T) {
 		}
 	}
 	if held < 100 {
-		t.Errorf("box view: %d of 400 samples around the centre are held land; want most", held)
+		t.Errorf("box view: %d of 400 samples around the centre are held land; want at least 100", held)
 	}
 
 	// A preset writes a title by default, with the date.
