@@ -23,9 +23,6 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/protomaps/go-pmtiles/pmtiles"
 
-	"github.com/frontlinemap/frontline/data/derive"
-	"github.com/frontlinemap/frontline/data/sqlite"
-	"github.com/frontlinemap/frontline/geo/scenario"
 	"github.com/frontlinemap/frontline/tiles"
 	"github.com/frontlinemap/frontline/tiles/archive"
 )
@@ -541,15 +538,11 @@ func entries(t *testing.T, dir string) []string {
 func TestExportFailsWhenTheDataChanged(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "f.db"), sqlite.Options{})
+	ts, closeDB, err := openTileServer(ctx, filepath.Join(dir, "f.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	ts, err := newTileServer(db, derive.New(db, scenario.Options{}), 0, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	defer closeDB()
 	out := filepath.Join(dir, "x.pmtiles")
 	c := exportConfig{Tileset: "control", Tiles: "mvt", MaxZoom: 6, Out: out, Workers: 2}
 	p, err := c.Validate()

@@ -3,9 +3,9 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,10 +19,6 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
-
-	"github.com/frontlinemap/frontline/data/derive"
-	"github.com/frontlinemap/frontline/data/sqlite"
-	"github.com/frontlinemap/frontline/geo/scenario"
 )
 
 // scrape reads base/metrics and parses it as the Prometheus text format.
@@ -204,32 +200,8 @@ func TestMetricsBoundMethods(t *testing.T) {
 	}
 }
 
-// opsServer is a server in this process with its logs in a buffer.
-func opsServer(t *testing.T) (*server, *sqlite.DB, *bytes.Buffer) {
-	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "ops.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	derived := derive.New(db, scenario.Options{})
-	ts, err := newTileServer(db, derived, 1<<20, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logs bytes.Buffer
-	s := newServer(db, derived, ts, "", &logs)
-	return s, db, &logs
-}
-
-func serveOne(s *server, path string) *httptest.ResponseRecorder {
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
-	return rec
-}
-
 func TestReadyz(t *testing.T) {
-	s, db, _ := opsServer(t)
+	s := newTestServer(t, 1<<20, io.Discard)
 	rec := serveOne(s, "/readyz")
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"status":"ready"`) || rec.Header().Get("Cache-Control") != "no-store" {
 		t.Errorf("open database: %d %s %q, want 200 ready, no-store", rec.Code, rec.Body, rec.Header().Get("Cache-Control"))
@@ -242,8 +214,8 @@ func TestReadyz(t *testing.T) {
 		t.Errorf("draining: /healthz %d, want 200 (alive, only not ready)", rec.Code)
 	}
 
-	s, db, _ = opsServer(t)
-	db.Close()
+	s = newTestServer(t, 1<<20, io.Discard)
+	s.db.Close()
 	if rec := serveOne(s, "/readyz"); rec.Code != 503 || !strings.Contains(rec.Body.String(), "database does not answer") {
 		t.Errorf("closed database: %d %s, want 503", rec.Code, rec.Body)
 	}
@@ -258,12 +230,13 @@ func TestReadyz(t *testing.T) {
 // request is handled names its id: the request line, the error line of a
 // 500, and a panic.
 func TestLogsCarryRequestIDs(t *testing.T) {
-	s, db, logs := opsServer(t)
+	var logs bytes.Buffer
+	s := newTestServer(t, 1<<20, &logs)
 	s.echo.GET("/test-panic", func(echo.Context) error { panic("boom") })
 	ok := serveOne(s, "/api/dates")
 	notFound := serveOne(s, "/api/control?date=2020-01-01")
 	panicked := serveOne(s, "/test-panic")
-	db.Close()
+	s.db.Close()
 	failed := serveOne(s, "/api/dates")
 
 	want := []struct {
@@ -277,7 +250,7 @@ func TestLogsCarryRequestIDs(t *testing.T) {
 		{failed, 500, []string{"request failed", "request"}},
 	}
 	byID := map[string][]map[string]any{}
-	sc := bufio.NewScanner(logs)
+	sc := bufio.NewScanner(&logs)
 	for sc.Scan() {
 		var line map[string]any
 		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {

@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -122,20 +121,6 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// buildFrontline builds this package into dir.
-func buildFrontline(t *testing.T, dir string) string {
-	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(dir, "frontline")
-	if out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // startNginx renders replica/nginx.conf.tmpl into dir and runs nginx with
 // that prefix in the foreground, returning its origin once it answers.
 func startNginx(t *testing.T, dir string, replicas []string) (*process, string) {
@@ -205,7 +190,7 @@ func fetch(client *http.Client, url string) (*http.Response, []byte, error) {
 
 func TestReplicaSetBehindNginx(t *testing.T) {
 	dir := t.TempDir()
-	bin := buildFrontline(t, dir)
+	bin := frontlineBinary(t)
 	db := filepath.Join(dir, "frontline.db")
 	if out, err := exec.Command(bin, "dates", "--db", db).CombinedOutput(); err != nil { // creates it
 		t.Fatalf("frontline dates: %v\n%s", err, out)

@@ -1,40 +1,24 @@
 package main
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/frontlinemap/frontline/data/derive"
-	"github.com/frontlinemap/frontline/data/sqlite"
-	"github.com/frontlinemap/frontline/geo/scenario"
 )
 
 // BenchmarkCachedTileHandler is the handler's share of answering a cached
 // tile: routing, middleware (ids, logging, metrics) and the cache lookup,
 // without the network.
 func BenchmarkCachedTileHandler(b *testing.B) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "b.db"), sqlite.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	derived := derive.New(db, scenario.Options{})
-	ts, err := newTileServer(db, derived, 1<<20, "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := newServer(db, derived, ts, "", io.Discard)
+	h := newTestServer(b, 1<<20, io.Discard)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/tiles/control.json", nil))
 	template := rec.Body.String()
 	i := strings.Index(template, "/tiles/control/")
 	path := strings.NewReplacer("{z}", "7", "{x}", "77", "{y}", "44", "{r}", "").Replace(template[i : i+strings.Index(template[i:], `"`)])
-	if rec := serveRec(h, path); rec.Code != 200 {
+	if rec := serveOne(h, path); rec.Code != 200 {
 		b.Fatalf("%s: %d", path, rec.Code)
 	}
 	b.ReportAllocs()
@@ -69,10 +53,4 @@ func (w *sinkWriter) Write(p []byte) (int, error) {
 	}
 	w.n = len(p)
 	return len(p), nil
-}
-
-func serveRec(h http.Handler, path string) *httptest.ResponseRecorder {
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
-	return rec
 }

@@ -2,36 +2,20 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/frontlinemap/frontline/data/derive"
-	"github.com/frontlinemap/frontline/data/sqlite"
-	"github.com/frontlinemap/frontline/geo/scenario"
 )
 
 // TestFastPathMatchesEcho: a cached tile answered around echo has the
 // status, headers, body and log line of the same tile answered by echo's
 // route; what the fast path does not serve reaches echo.
 func TestFastPathMatchesEcho(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "fp.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	derived := derive.New(db, scenario.Options{})
-	ts, err := newTileServer(db, derived, 1<<24, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var logs bytes.Buffer
-	s := newServer(db, derived, ts, "", &logs)
+	s := newTestServer(t, 1<<24, &logs)
 	serve := func(h http.Handler, method, path string, header ...string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(method, path, nil)
 		for i := 0; i+1 < len(header); i += 2 {

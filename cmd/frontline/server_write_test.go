@@ -191,8 +191,10 @@ func TestWriteAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		log, _ := db.Imports(context.Background())
-		if len(log) == 0 || !strings.HasPrefix(log[0].Origin, "POST /api/control?date=2025-09-05&source=Newsroom by token:") || log[0].Kind != "control" {
+		log, err := db.Imports(context.Background())
+		if len(log) == 0 {
+			t.Errorf("import log is empty (%v), want an entry for the write", err)
+		} else if !strings.HasPrefix(log[0].Origin, "POST /api/control?date=2025-09-05&source=Newsroom by token:") || log[0].Kind != "control" {
 			t.Errorf("import log entry %+v, want the request and the token fingerprint", log[0])
 		}
 	})
@@ -230,7 +232,7 @@ func TestWriteAPI(t *testing.T) {
 				refused++
 			}
 		}
-		// 4 refused by the guard (401, 403 x3, 413 by length): the rest reach the handlers.
+		// 5 refused by the guard (401, 403 x3, 413 by length): the rest reach the handlers.
 		if refused != 5 || writes != len(tests)-5+2 {
 			t.Errorf("logged %d writes and %d refusals, want %d and 5", writes, refused, len(tests)-5+2)
 		}
