@@ -2,13 +2,11 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log"
 	"math"
 	"os"
 	"os/exec"
@@ -21,10 +19,10 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
-	"github.com/protomaps/go-pmtiles/pmtiles"
 
 	"github.com/frontlinemap/frontline/tiles"
 	"github.com/frontlinemap/frontline/tiles/archive"
+	"github.com/frontlinemap/frontline/tiles/archive/archivetest"
 )
 
 // The export tests read archives with tools that share no code with the
@@ -99,91 +97,6 @@ func fourOblastBox(t *testing.T, base string) [4]float64 {
 	return [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
 }
 
-// pmArchive reads one PMTiles archive through go-pmtiles.
-type pmArchive struct {
-	path   string
-	header pmtiles.HeaderV3
-	srv    *pmtiles.Server
-	ext    string
-}
-
-func openArchive(t *testing.T, path string) pmArchive {
-	t.Helper()
-	var logs bytes.Buffer
-	if err := pmtiles.Verify(log.New(&logs, "", 0), path); err != nil {
-		t.Fatalf("pmtiles verify %s: %v\n%s", path, err, logs.String())
-	}
-	// Verify logs entries out of order or outside the tile data without
-	// returning an error.
-	if strings.Contains(strings.ToLower(logs.String()), "invalid") {
-		t.Fatalf("pmtiles verify %s:\n%s", path, logs.String())
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := pmtiles.DeserializeHeader(b[:pmtiles.HeaderV3LenBytes])
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := pmtiles.NewServerWithBucket(pmtiles.NewFileBucket(filepath.Dir(path)), "", log.New(io.Discard, "", 0), 16, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start()
-	ext := "png"
-	if h.TileType == pmtiles.Mvt {
-		ext = "mvt"
-	}
-	return pmArchive{path: path, header: h, srv: srv, ext: ext}
-}
-
-func (a pmArchive) name() string { return strings.TrimSuffix(filepath.Base(a.path), ".pmtiles") }
-
-// tile returns a tile's bytes, gunzipped as the archive's header says, and
-// whether the archive holds it.
-func (a pmArchive) tile(t *testing.T, tl tiles.Tile) ([]byte, bool) {
-	t.Helper()
-	status, headers, body := a.srv.Get(context.Background(), fmt.Sprintf("/%s/%d/%d/%d.%s", a.name(), tl.Z, tl.X, tl.Y, a.ext))
-	switch status {
-	case 200:
-	case 204:
-		return nil, false
-	default:
-		t.Fatalf("go-pmtiles: %s tile %s: status %d: %s", a.path, tl, status, body)
-	}
-	if headers["Content-Encoding"] == "gzip" {
-		body = gunzip(t, body)
-	}
-	return body, true
-}
-
-func (a pmArchive) metadata(t *testing.T) map[string]any {
-	t.Helper()
-	status, _, body := a.srv.Get(context.Background(), "/"+a.name()+"/metadata")
-	if status != 200 {
-		t.Fatalf("go-pmtiles: %s metadata: status %d: %s", a.path, status, body)
-	}
-	var md map[string]any
-	if err := json.Unmarshal(body, &md); err != nil {
-		t.Fatal(err)
-	}
-	return md
-}
-
-func gunzip(t *testing.T, b []byte) []byte {
-	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("not gzip: %v", err)
-	}
-	out, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // isEmptyTile tells whether a server tile draws nothing: an empty MVT, or
 // a PNG whose every pixel is transparent.
 func isEmptyTile(t *testing.T, b []byte, mvt bool) bool {
@@ -220,7 +133,7 @@ func tileJSONMap(t *testing.T, url string) map[string]any {
 // step-th in tile id order) against the server: a tile in the archive has
 // the server's bytes, a tile left out is one the server answers empty. It
 // returns how many sampled tiles were in the archive and how many not.
-func compareWithServer(t *testing.T, a pmArchive, template, retina string, list []tiles.Tile, maxRequests int) (present, absent int) {
+func compareWithServer(t *testing.T, a archivetest.PMTiles, template, retina string, list []tiles.Tile, maxRequests int) (present, absent int) {
 	t.Helper()
 	step := max(1, len(list)/maxRequests)
 	for i := 0; i < len(list); i += step {
@@ -230,13 +143,13 @@ func compareWithServer(t *testing.T, a pmArchive, template, retina string, list 
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s: status %d: %s", url, resp.StatusCode, want)
 		}
-		got, ok := a.tile(t, tl)
+		got, ok := a.Tile(t, tl)
 		switch {
 		case ok && !bytes.Equal(got, want):
 			t.Errorf("tile %s: the archive's %d bytes differ from the server's %d (%s)", tl, len(got), len(want), url)
 		case ok:
 			present++
-		case !isEmptyTile(t, want, a.ext == "mvt"):
+		case !isEmptyTile(t, want, a.Ext == "mvt"):
 			t.Errorf("tile %s is not in the archive, but the server draws something there (%s)", tl, url)
 		default:
 			absent++
@@ -278,8 +191,8 @@ func TestExportPMTilesMatchesServer(t *testing.T) {
 	oblasts := fourOblastBox(t, base)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			a := openArchive(t, filepath.Join(dir, c.name+".pmtiles"))
-			h := a.header
+			a := archivetest.OpenPMTiles(t, filepath.Join(dir, c.name+".pmtiles"))
+			h := a.Header
 			box := oblasts
 			if c.bbox != nil {
 				box = *c.bbox
@@ -303,7 +216,7 @@ func TestExportPMTilesMatchesServer(t *testing.T) {
 			}
 
 			tj := tileJSONMap(t, base+"/tiles/"+c.tileset+".json?"+c.query)
-			md := a.metadata(t)
+			md := a.Metadata(t)
 			for _, k := range []string{"name", "attribution", "as_of", "revision", "source", "approximate"} {
 				if fmt.Sprint(md[k]) != fmt.Sprint(tj[k]) {
 					t.Errorf("metadata %s = %v, TileJSON says %v", k, md[k], tj[k])
@@ -341,15 +254,15 @@ func TestExportRealLine(t *testing.T) {
 	}
 	out := filepath.Join(dir, "real.pmtiles")
 	s := runExport(t, db, out, "--tileset", "control", "--tiles", "mvt", "--date", "2025-08-15")
-	a := openArchive(t, out)
+	a := archivetest.OpenPMTiles(t, out)
 	base, _ := startServer(t, db)
 	tj := tileJSONMap(t, base+"/tiles/control.json?format=mvt&date=2025-08-15")
-	if md := a.metadata(t); md["source"] != "DeepStateMap" || md["as_of"] != "2025-08-15" || md["attribution"] != tj["attribution"] {
+	if md := a.Metadata(t); md["source"] != "DeepStateMap" || md["as_of"] != "2025-08-15" || md["attribution"] != tj["attribution"] {
 		t.Errorf("metadata %v", md)
 	}
 	list := archive.TilesIn(fourOblastBox(t, base), 0, 10)
-	if s.tiles+s.empty != len(list) || a.header.MaxZoom != 10 {
-		t.Errorf("export said %+v, header max zoom %d; the area has %d tiles z0-10", s, a.header.MaxZoom, len(list))
+	if s.tiles+s.empty != len(list) || a.Header.MaxZoom != 10 {
+		t.Errorf("export said %+v, header max zoom %d; the area has %d tiles z0-10", s, a.Header.MaxZoom, len(list))
 	}
 	present, _ := compareWithServer(t, a, tj["tiles"].([]any)[0].(string), "", list, 120)
 	if present < 30 {
@@ -453,7 +366,7 @@ func TestExportMBTilesOpensInGDAL(t *testing.T) {
 			t.Fatalf("%s: tile 8/%d/%d (row %d): %v", tc.path, x, y, 255-y, err)
 		}
 		if tc.mvt {
-			blob = gunzip(t, blob)
+			blob = archivetest.Gunzip(t, blob)
 		}
 		if _, want := get(t, tileURL(template, 8, x, y, "")); !bytes.Equal(blob, want) {
 			t.Errorf("%s: tile 8/%d/%d differs from the server's (%d and %d bytes)", tc.path, x, y, len(blob), len(want))
@@ -495,7 +408,7 @@ func TestExportErrors(t *testing.T) {
 			t.Errorf("export %v: exit %d, stderr %q, stdout %q; want exit %d and %q", tc.args, code, stderr, stdout, tc.code, tc.want)
 		}
 	}
-	if got := entries(t, dir); strings.Join(got, " ") != "f.db f.db-shm f.db-wal" && strings.Join(got, " ") != "f.db" {
+	if got := archivetest.Entries(t, dir); strings.Join(got, " ") != "f.db f.db-shm f.db-wal" && strings.Join(got, " ") != "f.db" {
 		t.Errorf("failed exports left %v", got)
 	}
 
@@ -510,7 +423,7 @@ func TestExportErrors(t *testing.T) {
 		if code != 1 || !strings.Contains(stderr, out) {
 			t.Errorf("export onto a directory: exit %d, %q; want 1 and an error naming %s", code, stderr, out)
 		}
-		for _, name := range entries(t, dir) {
+		for _, name := range archivetest.Entries(t, dir) {
 			if strings.Contains(name, ".tmp") {
 				t.Errorf("a failed export left %s", name)
 			}
@@ -519,19 +432,6 @@ func TestExportErrors(t *testing.T) {
 }
 
 // entries lists a directory's file names.
-func entries(t *testing.T, dir string) []string {
-	t.Helper()
-	des, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, de := range des {
-		out = append(out, de.Name())
-	}
-	return out
-}
-
 // TestExportFailsWhenTheDataChanged renders a whole archive for a revision
 // the data has left (as when an import lands during an export): the export
 // fails after rendering and leaves no file.
@@ -560,7 +460,7 @@ func TestExportFailsWhenTheDataChanged(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Errorf("export of an old revision: %v, want %q", err, want)
 	}
-	for _, name := range entries(t, dir) {
+	for _, name := range archivetest.Entries(t, dir) {
 		if strings.Contains(name, "pmtiles") {
 			t.Errorf("the failed export left %s", name)
 		}

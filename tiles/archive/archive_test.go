@@ -3,12 +3,10 @@ package archive
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +15,7 @@ import (
 	"github.com/protomaps/go-pmtiles/pmtiles"
 
 	"github.com/frontlinemap/frontline/tiles"
+	"github.com/frontlinemap/frontline/tiles/archive/archivetest"
 )
 
 // The PMTiles checks read archives back with go-pmtiles, an implementation
@@ -101,87 +100,6 @@ func writeArchive(t *testing.T, path string, f Format, md Metadata, ts []tiles.T
 	return w.Stats()
 }
 
-// verifyPMTiles runs go-pmtiles' verifier, which returns errors for header
-// counts and logs (without failing) entries out of order or outside the
-// tile data: both count here.
-func verifyPMTiles(t *testing.T, path string) {
-	t.Helper()
-	var logs bytes.Buffer
-	if err := pmtiles.Verify(log.New(&logs, "", 0), path); err != nil {
-		t.Fatalf("pmtiles verify %s: %v\n%s", path, err, logs.String())
-	}
-	if strings.Contains(strings.ToLower(logs.String()), "invalid") {
-		t.Fatalf("pmtiles verify %s logged problems:\n%s", path, logs.String())
-	}
-}
-
-func readPMHeader(t *testing.T, path string) pmtiles.HeaderV3 {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := pmtiles.DeserializeHeader(b[:pmtiles.HeaderV3LenBytes])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
-}
-
-// pmReader reads tiles of an archive through go-pmtiles' server code.
-type pmReader struct {
-	srv  *pmtiles.Server
-	name string
-	ext  string
-}
-
-func openPMTiles(t *testing.T, path, ext string) pmReader {
-	t.Helper()
-	srv, err := pmtiles.NewServerWithBucket(pmtiles.NewFileBucket(filepath.Dir(path)), "", log.New(io.Discard, "", 0), 16, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start()
-	return pmReader{srv: srv, name: strings.TrimSuffix(filepath.Base(path), ".pmtiles"), ext: ext}
-}
-
-// tile returns a tile's bytes (gunzipped when the archive says gzip) and
-// whether the archive has it.
-func (r pmReader) tile(t *testing.T, tl tiles.Tile) ([]byte, bool) {
-	t.Helper()
-	status, headers, body := r.srv.Get(context.Background(), fmt.Sprintf("/%s/%d/%d/%d.%s", r.name, tl.Z, tl.X, tl.Y, r.ext))
-	switch status {
-	case 200:
-	case 204:
-		return nil, false
-	default:
-		t.Fatalf("go-pmtiles: tile %s: status %d: %s", tl, status, body)
-	}
-	if headers["Content-Encoding"] == "gzip" {
-		zr, err := gzip.NewReader(bytes.NewReader(body))
-		if err != nil {
-			t.Fatalf("tile %s: %v", tl, err)
-		}
-		if body, err = io.ReadAll(zr); err != nil {
-			t.Fatalf("tile %s: %v", tl, err)
-		}
-	}
-	return body, true
-}
-
-func (r pmReader) metadata(t *testing.T) map[string]any {
-	t.Helper()
-	status, _, body := r.srv.Get(context.Background(), "/"+r.name+"/metadata")
-	if status != 200 {
-		t.Fatalf("go-pmtiles: metadata: status %d: %s", status, body)
-	}
-	var md map[string]any
-	if err := json.Unmarshal(body, &md); err != nil {
-		t.Fatal(err)
-	}
-	return md
-}
-
 func TestPMTilesRoundTrip(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -202,9 +120,11 @@ func TestPMTilesRoundTrip(t *testing.T) {
 			ts = append(ts[:len(ts)/2:len(ts)/2], ts[len(ts)/2+1:]...)
 			md := testMetadata(tc.content, 0, tc.maxZoom)
 			st := writeArchive(t, path, PMTiles, md, ts, pattern)
-			verifyPMTiles(t, path)
-
-			h := readPMHeader(t, path)
+			a := archivetest.OpenPMTiles(t, path)
+			h := a.Header
+			if a.Ext != tc.ext {
+				t.Errorf("tile type says %s, want %s", a.Ext, tc.ext)
+			}
 			distinct := map[string]bool{}
 			for _, tl := range ts {
 				distinct[string(pattern(tl))] = true
@@ -237,18 +157,17 @@ func TestPMTilesRoundTrip(t *testing.T) {
 				t.Errorf("header zooms/bounds/center: %+v", h)
 			}
 
-			r := openPMTiles(t, path, tc.ext)
 			for i := 0; i < len(ts); i += tc.step {
 				tl := ts[i]
-				got, ok := r.tile(t, tl)
+				got, ok := a.Tile(t, tl)
 				if !ok || !bytes.Equal(got, pattern(tl)) {
 					t.Fatalf("tile %s: read %q (found %v), wrote %q", tl, got, ok, pattern(tl))
 				}
 			}
-			if got, ok := r.tile(t, missing); ok {
+			if got, ok := a.Tile(t, missing); ok {
 				t.Errorf("tile %s was never added but reads as %q", missing, got)
 			}
-			m := r.metadata(t)
+			m := a.Metadata(t)
 			if m["name"] != "test" || m["attribution"] != "Natural Earth; Frontline" || m["as_of"] != "2025-08-15" || m["revision"] != 7.0 || m["format"] != tc.content {
 				t.Errorf("metadata %v", m)
 			}
@@ -326,19 +245,6 @@ func TestMBTilesRoundTrip(t *testing.T) {
 }
 
 // entries lists a directory's files.
-func entries(t *testing.T, dir string) []string {
-	t.Helper()
-	des, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, de := range des {
-		out = append(out, de.Name())
-	}
-	return out
-}
-
 func TestFailuresLeaveNothing(t *testing.T) {
 	for _, f := range []Format{PMTiles, MBTiles} {
 		t.Run(string(f), func(t *testing.T) {
@@ -355,13 +261,13 @@ func TestFailuresLeaveNothing(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if got := entries(t, dir); len(got) == 0 {
+			if got := archivetest.Entries(t, dir); len(got) == 0 {
 				t.Fatal("no temporary file while writing")
 			}
 			if err := w.Abort(); err != nil {
 				t.Fatal(err)
 			}
-			if got := entries(t, dir); len(got) != 0 {
+			if got := archivetest.Entries(t, dir); len(got) != 0 {
 				t.Errorf("after Abort the directory holds %v", got)
 			}
 
@@ -383,7 +289,7 @@ func TestFailuresLeaveNothing(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), path) {
 				t.Errorf("Commit onto a directory: %v, want an error naming %s", err, path)
 			}
-			if got := entries(t, dir); len(got) != 1 || got[0] != filepath.Base(path) {
+			if got := archivetest.Entries(t, dir); len(got) != 1 || got[0] != filepath.Base(path) {
 				t.Errorf("after a failed Commit the directory holds %v, want only %s", got, filepath.Base(path))
 			}
 		})
@@ -429,7 +335,7 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("Create: %v, want %q", err, tc.want)
 		}
 	}
-	if got := entries(t, dir); len(got) != 2 { // x.pmtiles' two temporary files
+	if got := archivetest.Entries(t, dir); len(got) != 2 { // x.pmtiles' two temporary files
 		t.Errorf("directory holds %v", got)
 	}
 }
