@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -547,4 +548,25 @@ func mustKey(t *testing.T, r staticRequest, rev int64) string {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// An animation's frames do not push the tile sources out: each frame's
+// tileset source is built for the image and not kept (only the base map,
+// shared by all frames, is).
+func TestAnimationKeepsNoFrameSources(t *testing.T) {
+	s := newTestServer(t, 64<<20, io.Discard)
+	dates, err := s.db.Dates(context.Background())
+	if err != nil || len(dates) == 0 {
+		t.Fatalf("dates %v, %v", dates, err)
+	}
+	path := "/static/control/auto/160x100.gif?from=" + string(dates[0].Date) + "&step=1"
+	if rec := serveOne(s, path); rec.Code != 200 || rec.Header().Get("Content-Type") != "image/gif" {
+		t.Fatalf("%s: %d %s", path, rec.Code, rec.Body.Bytes())
+	}
+	s.tiles.srcMu.Lock()
+	kept := slices.Clone(s.tiles.srcKeys)
+	s.tiles.srcMu.Unlock()
+	if len(kept) != 1 || !strings.HasPrefix(kept[0], "base/") {
+		t.Errorf("sources kept after the animation: %q; want only the base map's", kept)
+	}
 }

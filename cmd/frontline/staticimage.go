@@ -231,8 +231,9 @@ type panelInfo struct {
 }
 
 // panel prepares one map: the base map under the tileset's layers on the
-// resolved date(s), in the combined (opaque) style.
-func (ts *tileServer) panel(ctx context.Context, id string, date, from, to data.Date, dark, legend bool) (panelInfo, error) {
+// resolved date(s), in the combined (opaque) style. keep tells whether the
+// tileset's source is kept for later requests (see sourceKept).
+func (ts *tileServer) panel(ctx context.Context, id string, date, from, to data.Date, dark, legend, keep bool) (panelInfo, error) {
 	kind, scenarioID, err := tilesetKind(id)
 	if err != nil {
 		return panelInfo{}, err
@@ -254,7 +255,7 @@ func (ts *tileServer) panel(ctx context.Context, id string, date, from, to data.
 	}
 	info.panel.Sources = []*tiles.Source{base}
 	if kind != "base" {
-		src, err := ts.source(ctx, id, kind, scenarioID, info.resolved.version)
+		src, err := ts.sourceKept(ctx, id, kind, scenarioID, info.resolved.version, keep)
 		if err != nil {
 			return info, err
 		}
@@ -278,7 +279,7 @@ func (ts *tileServer) single(ctx context.Context, r staticRequest, preset bool) 
 	if r.Left != "" || r.Right != "" {
 		return staticmap.Image{}, fmt.Errorf("%w: left= and right= are for /static/compare/...", data.ErrInvalid)
 	}
-	p, err := ts.panel(ctx, r.Style, r.Date, r.From, r.To, r.Dark, r.Legend)
+	p, err := ts.panel(ctx, r.Style, r.Date, r.From, r.To, r.Dark, r.Legend, true)
 	if err != nil {
 		return staticmap.Image{}, err
 	}
@@ -351,7 +352,7 @@ func (ts *tileServer) comparison(ctx context.Context, r staticRequest) (staticma
 		if date == "" {
 			date = r.Date
 		}
-		p, err := ts.panel(ctx, side.id, date, r.From, r.To, r.Dark, r.Legend)
+		p, err := ts.panel(ctx, side.id, date, r.From, r.To, r.Dark, r.Legend, true)
 		if err != nil {
 			return img, fmt.Errorf("%s: %w", [2]string{"left", "right"}[i], err)
 		}
@@ -407,7 +408,7 @@ func (ts *tileServer) animation(ctx context.Context, r staticRequest, size stati
 	frames := make([]staticmap.Image, 0, n)
 	for i := 0; i < n; i++ {
 		d := data.Date(t0.AddDate(0, 0, i*r.Step).Format(time.DateOnly))
-		p, err := ts.panel(ctx, r.Style, d, "", "", r.Dark, r.Legend)
+		p, err := ts.panel(ctx, r.Style, d, "", "", r.Dark, r.Legend, false) // one frame's source is not kept
 		if err != nil {
 			return nil, fmt.Errorf("frame %d (%s): %w", i+1, d, err)
 		}

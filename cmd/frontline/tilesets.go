@@ -228,12 +228,27 @@ func (ts *tileServer) resolve(ctx context.Context, kind string, date, from, to d
 // source returns the prepared tile source of a tileset version, building it
 // once (layers in lon/lat from the store and the derived-results caches).
 func (ts *tileServer) source(ctx context.Context, id, kind, scenarioID string, v version) (*tiles.Source, error) {
+	return ts.sourceKept(ctx, id, kind, scenarioID, v, true)
+}
+
+// sourceKept is source that, when keep is false, builds a source it does
+// not hold yet without keeping it: the frames of an animation, one tileset
+// version each, would otherwise push every tileset's source out of the
+// maxSources kept for tiles.
+func (ts *tileServer) sourceKept(ctx context.Context, id, kind, scenarioID string, v version, keep bool) (*tiles.Source, error) {
 	key := id + "/" + v.String()
 	ts.srcMu.Lock()
 	src, ok := ts.srcs[key]
 	ts.srcMu.Unlock()
 	if ok {
 		return src, nil
+	}
+	if !keep {
+		layers, err := ts.layers(ctx, kind, scenarioID, v)
+		if err != nil {
+			return nil, err
+		}
+		return tiles.NewSource(layers), nil
 	}
 	got, err, _ := ts.flight.Do(key, func() (any, error) {
 		layers, err := ts.layers(ctx, kind, scenarioID, v)
