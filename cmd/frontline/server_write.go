@@ -238,21 +238,14 @@ func (w *writeAPI) postControl(c echo.Context) error {
 	if d.err != nil {
 		return d.err
 	}
-	ctx := c.Request().Context()
-	im, err := w.db.BeginImport(ctx, "control", w.origin(c))
+	rec, err := w.commit(c, "control", func(im *sqlite.Import) error {
+		for _, wn := range d.warnings {
+			im.Warn(wn.String())
+		}
+		return im.PutSnapshot(c.Request().Context(), d.snap, replace)
+	})
 	if err != nil {
-		return conflict(err)
-	}
-	defer im.Rollback()
-	for _, wn := range d.warnings {
-		im.Warn(wn.String())
-	}
-	if err := im.PutSnapshot(ctx, d.snap, replace); err != nil {
-		return conflict(err)
-	}
-	rec, err := im.Commit(ctx)
-	if err != nil {
-		return conflict(err)
+		return err
 	}
 	c.Response().Header().Set("Location", "/api/control?date="+string(date))
 	return c.JSON(http.StatusCreated, map[string]any{"date": date, "source": source, "revision": rec.Revision, "warnings": nonNil(rec.Warnings)})
@@ -264,8 +257,11 @@ func (w *writeAPI) deleteControl(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return w.commitOne(c, "control", func(im *sqlite.Import) error { return im.DeleteSnapshot(c.Request().Context(), date) },
-		map[string]any{"deleted": date})
+	rec, err := w.commit(c, "control", func(im *sqlite.Import) error { return im.DeleteSnapshot(c.Request().Context(), date) })
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"deleted": date, "revision": rec.Revision})
 }
 
 // postScenario answers POST /api/scenarios[?replace=true] with a scenario
@@ -284,38 +280,40 @@ func (w *writeAPI) postScenario(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Location", "/api/scenarios/"+sc.ID)
-	return w.commitOne(c, "scenarios", func(im *sqlite.Import) error { return im.PutScenario(c.Request().Context(), sc, replace) },
-		map[string]any{"id": sc.ID}, http.StatusCreated)
+	rec, err := w.commit(c, "scenarios", func(im *sqlite.Import) error { return im.PutScenario(c.Request().Context(), sc, replace) })
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"id": sc.ID, "revision": rec.Revision})
 }
 
 // deleteScenario answers DELETE /api/scenarios/{id}.
 func (w *writeAPI) deleteScenario(c echo.Context) error {
 	id := c.Param("id")
-	return w.commitOne(c, "scenarios", func(im *sqlite.Import) error { return im.DeleteScenario(c.Request().Context(), id) },
-		map[string]any{"deleted": id})
+	rec, err := w.commit(c, "scenarios", func(im *sqlite.Import) error { return im.DeleteScenario(c.Request().Context(), id) })
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"deleted": id, "revision": rec.Revision})
 }
 
-// commitOne runs one change in its own import and answers with out and the new revision.
-func (w *writeAPI) commitOne(c echo.Context, kind string, change func(*sqlite.Import) error, out map[string]any, status ...int) error {
+// commit runs one change in its own import and returns the import's record
+// (its revision and warnings); a conflict is a 409, a busy database a 503.
+func (w *writeAPI) commit(c echo.Context, kind string, change func(*sqlite.Import) error) (sqlite.ImportRecord, error) {
 	ctx := c.Request().Context()
 	im, err := w.db.BeginImport(ctx, kind, w.origin(c))
 	if err != nil {
-		return conflict(err)
+		return sqlite.ImportRecord{}, conflict(err)
 	}
 	defer im.Rollback()
 	if err := change(im); err != nil {
-		return conflict(err)
+		return sqlite.ImportRecord{}, conflict(err)
 	}
 	rec, err := im.Commit(ctx)
 	if err != nil {
-		return conflict(err)
+		return sqlite.ImportRecord{}, conflict(err)
 	}
-	out["revision"] = rec.Revision
-	code := http.StatusOK
-	if len(status) > 0 {
-		code = status[0]
-	}
-	return c.JSON(code, out)
+	return rec, nil
 }
 
 // conflict turns "already exists" and "built in" into a 409 and a database
