@@ -90,7 +90,6 @@ func chromeColours(dark bool) (box, text, muted color.NRGBA) {
 	// and print without transparency.
 	box = p.LabelHalo
 	text = p.LabelText
-	muted = text
 	if dark {
 		muted = color.NRGBA{0xC8, 0xCC, 0xD2, 0xFF}
 	} else {
